@@ -1,0 +1,31 @@
+import express from 'express';
+import { profiler } from '@prof/express';
+import { fetchOrders, getSumOfList } from './work.mjs';
+
+/** The example app; `profilerOptions: false` builds it without prof, for comparison. */
+export function createApp(profilerOptions = {}) {
+  const app = express();
+  if (profilerOptions !== false) app.use(profiler(profilerOptions));
+
+  // CPU-bound: the seed's random-sum loop.
+  app.get('/cpu', function cpuRoute(req, res) {
+    const [sum] = getSumOfList(Math.min(Number(req.query.n) || 3_000_000, 50_000_000));
+    res.json({ sum });
+  });
+
+  // Async I/O: timers standing in for a database, and some JSON work between them.
+  app.get('/io', async function ioRoute(req, res) {
+    res.json({ orders: await fetchOrders() });
+  });
+
+  // Errors still reach Express's error handler and still yield a report.
+  app.get('/error', function errorRoute() {
+    throw new Error('boom');
+  });
+
+  app.get('/users/:id', function userRoute(req, res) {
+    res.json({ id: req.params.id, sum: getSumOfList(200_000)[0] });
+  });
+
+  return app;
+}

@@ -1,0 +1,208 @@
+import { resolveOptions, type ProfilerOptions, type RequestInfo, type ResolvedOptions } from '../options.js';
+import { Report, cpuTimeOfSamples, nextReportId, type ReportMeta } from '../report.js';
+import { isNode, nowUs, proc } from '../runtime.js';
+import type { Samples } from '../samples.js';
+import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
+import { writeReportFiles } from './files.js';
+
+/** What an adapter holds for one request between start and finish. */
+export interface RequestHandle {
+  /** False when the request is only timed (profiling off for it, or no sampler here). */
+  readonly profiled: boolean;
+  /** Value for a Server-Timing header, or undefined when serverTiming is off. */
+  serverTiming(): string | undefined;
+  /** Extra metadata for the report (route, controller, …). */
+  annotate(fields: Partial<ReportMeta>): void;
+  /** The response is complete (or the client went away). Idempotent. */
+  finish(status: number | undefined, extra?: Partial<ReportMeta>): void;
+}
+
+/** Stats an operator may read (e.g. expose on a health endpoint). */
+export interface ProfilerStats {
+  profiled: number;
+  skippedConcurrency: number;
+  belowThreshold: number;
+  faults: number;
+}
+
+/**
+ * Everything a middleware does, framework-free. Adapters call start() when a request arrives
+ * and handle.finish() when its response is complete.
+ */
+export class Profiler {
+  readonly options: ResolvedOptions;
+  readonly stats: ProfilerStats = { profiled: 0, skippedConcurrency: 0, belowThreshold: 0, faults: 0 };
+  private sampler: SharedSampler | null | undefined;
+  private readonly faultsSeen = new Set<string>();
+  private readonly colorDefault: boolean;
+
+  constructor(options: ProfilerOptions = {}) {
+    this.options = resolveOptions(options);
+    this.colorDefault = options.logger === undefined && proc?.stdout?.isTTY === true && proc?.env?.NO_COLOR === undefined;
+  }
+
+  /** Logs one message per kind of fault, never throws. */
+  fault(kind: string, err: unknown): void {
+    this.stats.faults++;
+    if (this.faultsSeen.has(kind)) return;
+    this.faultsSeen.add(kind);
+    const message = err instanceof Error ? err.message : String(err);
+    try {
+      this.options.logger.error(`prof: ${kind} failed: ${message} (the request went on unchanged; further ${kind} faults are counted, not logged)`);
+    } catch {
+      // A logger that throws is not ours to fix.
+    }
+  }
+
+  private getSampler(): SharedSampler | null {
+    if (this.sampler !== undefined) return this.sampler;
+    if (!isNode) {
+      this.sampler = null;
+      this.options.logger.warn('prof: CPU sampling is unavailable in this runtime; requests pass through with timing only');
+      return null;
+    }
+    try {
+      this.sampler = getSharedSampler(this.options.sampler, this.options.interval, this.options.logger);
+    } catch (err) {
+      this.sampler = null;
+      this.fault('sampler setup', err);
+    }
+    return this.sampler;
+  }
+
+  /** Called by adapters for every request. Undefined when there is nothing to do for it. */
+  start(req: RequestInfo): RequestHandle | undefined {
+    const o = this.options;
+    if (!o.maybeEnabled && !o.serverTiming) return undefined;
+    let wanted = false;
+    if (o.maybeEnabled) {
+      try {
+        wanted = o.enabled(req.raw);
+      } catch (err) {
+        this.fault('enabled predicate', err);
+      }
+    }
+    const sampler = wanted ? this.getSampler() : null;
+    if (sampler && sampler.active >= o.maxConcurrent) {
+      this.stats.skippedConcurrency++;
+      return o.serverTiming ? new TimingHandle() : undefined;
+    }
+    let rec: Recording | undefined;
+    if (sampler) {
+      try {
+        rec = sampler.begin();
+      } catch (err) {
+        this.fault('sampler start', err);
+      }
+    }
+    if (!sampler || !rec) return o.serverTiming ? new TimingHandle() : undefined;
+    return new ProfiledRequest(this, sampler, rec, req);
+  }
+
+  /** Hands a finished report to the sinks: console, files, onReport. Never rejects. */
+  async deliver(report: Report): Promise<void> {
+    const o = this.options;
+    this.stats.profiled++;
+    if (o.printEachRequest) {
+      try {
+        o.logger.info(report.text());
+      } catch (err) {
+        this.fault('printing the report', err);
+      }
+    }
+    const tasks: Promise<unknown>[] = [];
+    if (o.outputDir) tasks.push(writeReportFiles(report, o, o.output).catch((err) => this.fault('writing report files', err)));
+    if (o.onReport) {
+      tasks.push(
+        (async () => {
+          await o.onReport!(report);
+        })().catch((err) => this.fault('onReport', err)),
+      );
+    }
+    await Promise.all(tasks);
+  }
+
+  makeReport(samples: Samples, meta: Partial<ReportMeta> & Pick<ReportMeta, 'id' | 'startedAt' | 'truncated'>, sampler: SharedSampler): Report {
+    const full: ReportMeta = {
+      ...meta,
+      duration: (samples.end - samples.start) / 1000,
+      cpuTime: cpuTimeOfSamples(samples) / 1000,
+      sampleCount: samples.stacks.length,
+      interval: sampler.interval,
+      sampler: sampler.name,
+    };
+    return new Report(samples, full, this.options.render, this.colorDefault);
+  }
+}
+
+class TimingHandle implements RequestHandle {
+  readonly profiled = false;
+  private readonly t0 = nowUs();
+  serverTiming(): string {
+    return `prof;dur=${((nowUs() - this.t0) / 1000).toFixed(1)}`;
+  }
+  annotate(): void {}
+  finish(): void {}
+}
+
+class ProfiledRequest implements RequestHandle {
+  readonly profiled = true;
+  private done = false;
+  private readonly meta: Partial<ReportMeta>;
+  private readonly startedAt = Date.now();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly profiler: Profiler,
+    private readonly sampler: SharedSampler,
+    private readonly rec: Recording,
+    req: RequestInfo,
+  ) {
+    this.meta = { method: req.method, path: req.url };
+    // Streams, SSE and long polls would otherwise hold samples forever.
+    this.timer = setTimeout(() => this.finish(undefined, { truncated: true }), profiler.options.maxDuration);
+    this.timer.unref?.();
+  }
+
+  serverTiming(): string | undefined {
+    if (!this.profiler.options.serverTiming) return undefined;
+    return `prof;dur=${((nowUs() - this.rec.start) / 1000).toFixed(1)};desc="profiled"`;
+  }
+
+  annotate(fields: Partial<ReportMeta>): void {
+    Object.assign(this.meta, fields);
+  }
+
+  finish(status: number | undefined, extra?: Partial<ReportMeta>): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    const end = nowUs();
+    const p = this.profiler;
+    if ((end - this.rec.start) / 1000 < p.options.slowThreshold) {
+      p.stats.belowThreshold++;
+      this.sampler.discard(this.rec);
+      return;
+    }
+    const meta = { ...this.meta, ...extra, status: status ?? this.meta.status };
+    let pending: Promise<Samples>;
+    try {
+      pending = this.sampler.end(this.rec, end);
+    } catch (err) {
+      p.fault('sampler stop', err);
+      return;
+    }
+    pending
+      .then((samples) =>
+        p.deliver(
+          p.makeReport(samples, { ...meta, id: nextReportId(), startedAt: new Date(this.startedAt).toISOString(), truncated: meta.truncated === true }, this.sampler),
+        ),
+      )
+      .catch((err) => p.fault('sampler stop', err));
+  }
+}
+
+/** Creates the framework-free profiler; adapters wrap this. Throws a TypeError on bad options. */
+export function createProfiler(options?: ProfilerOptions): Profiler {
+  return new Profiler(options);
+}

@@ -1,0 +1,61 @@
+import type { ReportMeta } from '../report.js';
+import type { RequestHandle } from './controller.js';
+
+/** The parts of node:http's ServerResponse used here (structural, so no node: import). */
+export interface NodeResponseLike {
+  statusCode: number;
+  headersSent: boolean;
+  writableFinished?: boolean;
+  writeHead(...args: unknown[]): unknown;
+  getHeader(name: string): unknown;
+  setHeader(name: string, value: string | string[]): unknown;
+  once(event: 'finish' | 'close', listener: () => void): unknown;
+  removeListener(event: 'finish' | 'close', listener: () => void): unknown;
+}
+
+/** Adds our Server-Timing entry without dropping the app's own. */
+export function appendServerTiming(res: Pick<NodeResponseLike, 'getHeader' | 'setHeader'>, value: string): void {
+  const existing = res.getHeader('server-timing');
+  if (existing === undefined) res.setHeader('Server-Timing', value);
+  else res.setHeader('Server-Timing', `${Array.isArray(existing) ? existing.join(', ') : String(existing)}, ${value}`);
+}
+
+/**
+ * Wires a node:http response to a request handle: Server-Timing just before the headers go
+ * out, and finish() once the response has been sent or the client has gone away.
+ */
+export function attachToNodeResponse(
+  handle: RequestHandle,
+  res: NodeResponseLike,
+  describe?: () => Partial<ReportMeta> | undefined,
+): void {
+  if (handle.serverTiming() !== undefined) {
+    const writeHead = res.writeHead;
+    // node:http calls writeHead for implicit headers too (first write or end).
+    res.writeHead = function profWriteHead(this: NodeResponseLike, ...args: unknown[]) {
+      if (!this.headersSent) {
+        try {
+          const value = handle.serverTiming();
+          if (value) appendServerTiming(this, value);
+        } catch {
+          // The response matters more than the header.
+        }
+      }
+      return writeHead.apply(this, args);
+    };
+  }
+  const done = (): void => {
+    res.removeListener('finish', done);
+    res.removeListener('close', done);
+    let extra: Partial<ReportMeta> | undefined;
+    try {
+      extra = describe?.();
+    } catch {
+      extra = undefined;
+    }
+    const aborted = res.writableFinished === false;
+    handle.finish(res.statusCode, aborted ? { ...extra, aborted: true } : extra);
+  };
+  res.once('finish', done);
+  res.once('close', done);
+}

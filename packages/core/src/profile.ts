@@ -1,0 +1,48 @@
+import { fillRenderOptions, resolveRenderOptions, type Logger, type RenderOptions, type SamplerKind } from './options.js';
+import { Report, cpuTimeOfSamples, nextReportId } from './report.js';
+import { getSharedSampler } from './sampler/shared.js';
+
+export interface ProfileOptions {
+  /** Sampling interval, µs. Default 1000. */
+  interval?: number;
+  sampler?: SamplerKind;
+  /** Default render options of the report. */
+  render?: RenderOptions;
+  /** Shown in the report header as `Program:`. Default: the function's name. */
+  name?: string;
+  logger?: Logger;
+}
+
+const quietLogger: Logger = { info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) };
+
+/** Profiles any function, sync or async. Its own errors propagate unchanged. */
+export async function profile(fn: () => unknown, options: ProfileOptions = {}): Promise<Report> {
+  if (typeof fn !== 'function') throw new TypeError('prof: profile(fn) needs a function');
+  const interval = options.interval ?? 1000;
+  if (!(Number.isInteger(interval) && interval >= 50 && interval <= 1_000_000)) {
+    throw new TypeError(`prof: option \`interval\` must be an integer number of microseconds between 50 and 1000000; got ${String(interval)}`);
+  }
+  const render = resolveRenderOptions(options.render);
+  fillRenderOptions(render);
+  const sampler = getSharedSampler(options.sampler ?? 'auto', interval, options.logger ?? quietLogger);
+  const startedAt = new Date().toISOString();
+  const rec = sampler.begin();
+  try {
+    await fn();
+  } catch (err) {
+    sampler.discard(rec);
+    throw err;
+  }
+  const samples = await sampler.end(rec);
+  return new Report(samples, {
+    id: nextReportId(),
+    name: options.name ?? (fn.name || 'anonymous function'),
+    startedAt,
+    duration: (samples.end - samples.start) / 1000,
+    cpuTime: cpuTimeOfSamples(samples) / 1000,
+    sampleCount: samples.stacks.length,
+    interval: sampler.interval,
+    sampler: sampler.name,
+    truncated: false,
+  }, render);
+}

@@ -1,0 +1,183 @@
+import type { Logger, SamplerKind } from '../options.js';
+import { nowUs } from '../runtime.js';
+import { SamplesBuilder, type Samples } from '../samples.js';
+import { loadBackend, type Backend } from './backend.js';
+import { toSegment, type Segment } from './segment.js';
+
+/** One profiled span of time (a request, a profile() call) on the shared sampler. */
+export interface Recording {
+  readonly start: number;
+  end: number | undefined;
+  segments: Segment[];
+  settle?: { resolve(s: Samples): void; reject(e: unknown): void };
+}
+
+/** A stopped profile is kept this long after the last recording ends, so a burst keeps the profiler warm. */
+const LINGER_MS = 1000;
+
+const schedule: (fn: () => void) => void =
+  typeof globalThis.setImmediate === 'function' ? (fn) => void globalThis.setImmediate(fn) : (fn) => void setTimeout(fn, 0);
+
+/**
+ * One V8 profiling session shared by every recording in flight.
+ *
+ * A profile runs while any recording is open. When recordings end, the running profile is
+ * rotated: the other slot starts first, then this one stops, so no sample is lost and
+ * V8's profiler stays warm (a start with another profile running costs tens of µs, a cold
+ * start tens of ms). Each stopped profile becomes a segment shared by the recordings it
+ * overlaps; a recording's samples are its segments cut to its own start and end.
+ */
+export class SharedSampler {
+  private slot: 0 | 1 | null = null;
+  private readonly inFlight = new Set<Recording>();
+  private waiting: Recording[] = [];
+  private rotationPending = false;
+  private lastRotation = 0;
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly backend: Backend,
+    readonly interval: number,
+  ) {
+    backend.setInterval(interval);
+  }
+
+  get name(): 'native' | 'inspector' {
+    return this.backend.name;
+  }
+
+  /** Recordings currently open. */
+  get active(): number {
+    return this.inFlight.size;
+  }
+
+  begin(): Recording {
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+    }
+    if (this.slot === null) {
+      this.backend.start(0);
+      this.slot = 0;
+    }
+    const rec: Recording = { start: nowUs(), end: undefined, segments: [] };
+    this.inFlight.add(rec);
+    return rec;
+  }
+
+  /** Closes a recording; its samples arrive after the next rotation. */
+  end(rec: Recording, at = nowUs()): Promise<Samples> {
+    if (!this.inFlight.delete(rec)) return Promise.reject(new Error('prof: recording already ended'));
+    rec.end = at;
+    const done = new Promise<Samples>((resolve, reject) => {
+      rec.settle = { resolve, reject };
+    });
+    this.waiting.push(rec);
+    this.requestRotation();
+    return done;
+  }
+
+  /** Drops a recording whose samples nobody wants (e.g. below slowThreshold). */
+  discard(rec: Recording): void {
+    if (this.inFlight.delete(rec) && this.inFlight.size === 0 && this.waiting.length === 0) this.idle();
+    rec.segments = [];
+  }
+
+  private requestRotation(): void {
+    if (this.rotationPending) return;
+    this.rotationPending = true;
+    const wait = this.lastRotation + this.backend.minRotationMs - Date.now();
+    if (wait > 0) setTimeout(() => this.rotate(), wait);
+    else schedule(() => this.rotate());
+  }
+
+  private rotate(): void {
+    this.rotationPending = false;
+    this.lastRotation = Date.now();
+    const waiting = this.waiting;
+    this.waiting = [];
+    let segment: Segment | undefined;
+    try {
+      const old = this.slot;
+      if (old === null) throw new Error('prof: no profile running');
+      const next: 0 | 1 = old === 0 ? 1 : 0;
+      this.backend.start(next);
+      this.slot = next;
+      segment = toSegment(this.backend.stop(old));
+    } catch (err) {
+      this.reset();
+      for (const rec of waiting) rec.settle?.reject(err);
+      for (const rec of this.inFlight) rec.segments = [];
+      return;
+    }
+    for (const rec of this.inFlight) rec.segments.push(segment);
+    for (const rec of waiting) {
+      rec.segments.push(segment);
+      try {
+        rec.settle?.resolve(cut(rec, this.interval));
+      } catch (err) {
+        rec.settle?.reject(err);
+      }
+      rec.segments = [];
+    }
+    if (this.inFlight.size === 0) this.idle();
+  }
+
+  /** Nothing open: keep the profile a moment for the next burst, then stop sampling altogether. */
+  private idle(): void {
+    if (this.lingerTimer || this.slot === null) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = undefined;
+      if (this.inFlight.size === 0 && this.waiting.length === 0 && !this.rotationPending) this.reset();
+    }, LINGER_MS);
+    this.lingerTimer.unref?.();
+  }
+
+  private reset(): void {
+    const slot = this.slot;
+    this.slot = null;
+    if (slot !== null) {
+      try {
+        this.backend.stop(slot);
+      } catch {
+        // The slot was not running: nothing to stop.
+      }
+    }
+  }
+}
+
+function cut(rec: Recording, interval: number): Samples {
+  const builder = new SamplesBuilder();
+  const end = rec.end ?? nowUs();
+  for (const seg of rec.segments) {
+    if (seg.end < rec.start || seg.start > end) continue;
+    builder.addSegment(seg, rec.start, end);
+  }
+  return builder.build(rec.start, end, interval);
+}
+
+// V8 has one CPU profiler per isolate and reuses profile titles, so every copy of core loaded in
+// the process (ESM and CJS builds, duplicated installs) must share one sampler.
+const REGISTRY = Symbol.for('prof.sharedSampler');
+type Registry = { samplers: Partial<Record<SamplerKind, SharedSampler>>; announced?: boolean };
+
+export function getSharedSampler(kind: SamplerKind, interval: number, logger: Logger): SharedSampler {
+  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+  const reg = (g[REGISTRY] ??= { samplers: {} });
+  const existing = reg.samplers[kind] ?? (kind === 'auto' ? undefined : reg.samplers.auto?.name === kind ? reg.samplers.auto : undefined);
+  if (existing) {
+    if (interval !== existing.interval) {
+      logger.warn(`prof: interval ${interval}µs asked for, but this process already samples every ${existing.interval}µs; using ${existing.interval}µs`);
+    }
+    return existing;
+  }
+  const backend = loadBackend(kind, logger);
+  const sampler = reg.samplers[backend.name] ?? new SharedSampler(backend, interval);
+  reg.samplers[kind] = sampler;
+  reg.samplers[backend.name] = sampler;
+  if (!reg.announced) {
+    reg.announced = true;
+    logger.info(`prof: sampling with ${sampler.name === 'native' ? 'v8-profiler-next' : 'node:inspector'} every ${interval}µs`);
+  }
+  return sampler;
+}

@@ -1,0 +1,129 @@
+import type { CallFrame } from './sampler/backend.js';
+import type { Segment } from './sampler/segment.js';
+
+/**
+ * The samples of one recording, independent of V8's node ids: a frame table, a stack table
+ * (each stack is a parent stack plus a frame, a prefix tree), and per sample its stack,
+ * timestamp and weight. Every renderer and exporter starts from this.
+ */
+export interface Samples {
+  frames: CallFrame[];
+  /** Per stack: parent stack index (-1 at the top) and frame index. */
+  stackParent: number[];
+  stackFrame: number[];
+  /** Per sample. */
+  stacks: Int32Array;
+  /** Absolute monotonic µs. */
+  timestamps: Float64Array;
+  /** µs of wall time each sample stands for: the gap since the previous sample (or the start). */
+  weights: Float64Array;
+  /** The recording's window, monotonic µs. */
+  start: number;
+  end: number;
+  interval: number;
+}
+
+export function frameKey(f: CallFrame): string {
+  return `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}`;
+}
+
+/** Builds the interning tables incrementally (used to cut recordings and to load files). */
+export class SamplesBuilder {
+  readonly frames: CallFrame[] = [];
+  readonly stackParent: number[] = [];
+  readonly stackFrame: number[] = [];
+  private readonly frameIndex = new Map<string, number>();
+  private readonly stackIndex = new Map<string, number>();
+  private stacks: number[] = [];
+  private times: number[] = [];
+
+  frame(f: CallFrame): number {
+    const key = frameKey(f);
+    let i = this.frameIndex.get(key);
+    if (i === undefined) {
+      i = this.frames.length;
+      this.frames.push({ functionName: f.functionName, url: f.url, lineNumber: f.lineNumber, columnNumber: f.columnNumber });
+      this.frameIndex.set(key, i);
+    }
+    return i;
+  }
+
+  stack(parent: number, frame: number): number {
+    const key = `${parent}:${frame}`;
+    let i = this.stackIndex.get(key);
+    if (i === undefined) {
+      i = this.stackParent.length;
+      this.stackParent.push(parent);
+      this.stackFrame.push(frame);
+      this.stackIndex.set(key, i);
+    }
+    return i;
+  }
+
+  sample(stack: number, time: number): void {
+    this.stacks.push(stack);
+    this.times.push(time);
+  }
+
+  /** Adds the samples of a segment that fall in [start, end]. */
+  addSegment(seg: Segment, start: number, end: number): void {
+    const memo = new Int32Array(seg.parent.length).fill(-2);
+    const resolve = (node: number): number => {
+      const known = memo[node]!;
+      if (known !== -2) return known;
+      // Iterative walk up to the first resolved ancestor (stacks can be deep).
+      const chain: number[] = [];
+      let n = node;
+      while (n >= 0 && memo[n] === -2) {
+        chain.push(n);
+        n = seg.parent[n]!;
+      }
+      let parentStack = n >= 0 ? memo[n]! : -1;
+      for (let k = chain.length - 1; k >= 0; k--) {
+        const id = chain[k]!;
+        parentStack = this.stack(parentStack, this.frame(seg.frames[id]!));
+        memo[id] = parentStack;
+      }
+      return parentStack;
+    };
+    const { sampleTime, sampleNode } = seg;
+    for (let i = 0; i < sampleTime.length; i++) {
+      const t = sampleTime[i]!;
+      if (t < start || t > end) continue;
+      this.sample(resolve(sampleNode[i]!), t);
+    }
+  }
+
+  build(start: number, end: number, interval: number): Samples {
+    // Samples may arrive from two overlapping segments: order by time and drop duplicates.
+    const order = this.times.map((_, i) => i).sort((a, b) => this.times[a]! - this.times[b]!);
+    const stacks: number[] = [];
+    const timestamps: number[] = [];
+    let last = -Infinity;
+    for (const i of order) {
+      const t = this.times[i]!;
+      if (t === last) continue;
+      stacks.push(this.stacks[i]!);
+      timestamps.push(t);
+      last = t;
+    }
+    const weights = new Float64Array(timestamps.length);
+    let prev = start;
+    for (let i = 0; i < timestamps.length; i++) {
+      const t = timestamps[i]!;
+      weights[i] = Math.max(t - prev, 0);
+      prev = t;
+    }
+    return {
+      frames: this.frames,
+      stackParent: this.stackParent,
+      stackFrame: this.stackFrame,
+      stacks: Int32Array.from(stacks),
+      timestamps: Float64Array.from(timestamps),
+      weights,
+      start,
+      end,
+      interval,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { profile } from '@prof/core';
+import type { CallNode } from '../src/tree/build.js';
+
+// Real V8 sampling, both backends: no stubbed sampler here.
+const CI = process.env.CI === 'true';
+
+function spin(ms: number): number {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) x += Math.sqrt(x + 1);
+  return x;
+}
+function heavy(): number {
+  return spin(3);
+}
+function light(): number {
+  return spin(1);
+}
+
+function timeUnder(node: CallNode, name: string): number {
+  if (node.frame.name === name) return node.total;
+  return node.children.reduce((sum, c) => sum + timeUnder(c, name), 0);
+}
+
+async function nativeAvailable(): Promise<boolean> {
+  try {
+    const { createRequire } = await import('node:module');
+    createRequire(import.meta.url)('v8-profiler-next');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.each(['native', 'inspector'] as const)('real sampling through the %s backend', (sampler) => {
+  it('is available (native must build in CI)', async () => {
+    if (sampler === 'native' && !(await nativeAvailable())) {
+      expect.soft(CI, 'v8-profiler-next did not build; CI must build it').toBe(false);
+    }
+  });
+
+  it('splits 75/25 between heavy and light within ±5 points, with a sample count near duration/interval', async (ctx) => {
+    if (sampler === 'native' && !(await nativeAvailable())) {
+      if (CI) throw new Error('v8-profiler-next is not built');
+      ctx.skip();
+    }
+    const report = await profile(
+      () => {
+        for (let i = 0; i < 150; i++) {
+          heavy();
+          light();
+        }
+      },
+      { sampler },
+    );
+    const root = report.tree();
+    const h = timeUnder(root, 'heavy');
+    const l = timeUnder(root, 'light');
+    expect(h + l).toBeGreaterThan(0);
+    const share = h / (h + l);
+    expect(share).toBeGreaterThan(0.7);
+    expect(share).toBeLessThan(0.8);
+    const expected = report.meta.duration * 1000 / report.meta.interval;
+    expect(report.meta.sampleCount).toBeGreaterThan(expected * 0.85);
+    expect(report.meta.sampleCount).toBeLessThan(expected * 1.15);
+    expect(report.meta.sampler).toBe(sampler);
+  });
+
+  it('keeps await time as idle and CPU time apart', async (ctx) => {
+    if (sampler === 'native' && !(await nativeAvailable())) {
+      if (CI) throw new Error('v8-profiler-next is not built');
+      ctx.skip();
+    }
+    const report = await profile(
+      async () => {
+        heavy();
+        await new Promise((r) => setTimeout(r, 60));
+        heavy();
+      },
+      { sampler },
+    );
+    expect(report.meta.duration).toBeGreaterThanOrEqual(60);
+    // The 60 ms timer is not CPU time; the two heavy() calls (6 ms) are.
+    expect(report.meta.cpuTime).toBeLessThan(report.meta.duration - 30);
+    expect(report.text({ color: false })).toContain('heavy');
+  });
+});

@@ -1,0 +1,43 @@
+import { attachToNodeResponse, createProfiler, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
+
+export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
+
+/** The parts of Express's request used here; Express 4 and 5 both fit. */
+interface ExpressRequest {
+  method: string;
+  url: string;
+  originalUrl?: string;
+  baseUrl?: string;
+  route?: { path?: unknown };
+  headers: Record<string, string | string[] | undefined>;
+}
+
+type Middleware = (req: ExpressRequest, res: NodeResponseLike, next: (err?: unknown) => void) => void;
+
+function routeOf(req: ExpressRequest): string | undefined {
+  const path = req.route?.path;
+  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined;
+}
+
+/**
+ * Express middleware: `app.use(profiler(opts))`, first, before the routes. Profiles each enabled
+ * request from here until its response is sent or the client goes away.
+ */
+export function profiler(options?: ProfilerOptions): Middleware {
+  const prof = createProfiler(options);
+  return function profMiddleware(req, res, next) {
+    const handle = prof.start({
+      method: req.method,
+      url: req.originalUrl ?? req.url,
+      header: (name) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      },
+      raw: req,
+    });
+    if (handle) attachToNodeResponse(handle, res, () => ({ route: routeOf(req) }));
+    next();
+  };
+}
+
+export default profiler;

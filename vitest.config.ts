@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string): string => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests run against the packages' sources (TanStack Query's way), not their builds.
+export default defineConfig({
+  resolve: {
+    alias: Object.fromEntries(['core', 'express', 'koa', 'fastify', 'hono', 'nestjs'].map((n) => [`@prof/${n}`, pkg(n)])),
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test-e2e/**/*.test.ts'],
+    pool: 'forks',
+    // Two cores: sampling tests measure shares of CPU, so keep the machine from being oversubscribed.
+    maxWorkers: 2,
+    minWorkers: 1,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
