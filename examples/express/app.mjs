@@ -1,6 +1,6 @@
 import express from 'express';
 import { profiler } from '@prof/express';
-import { fetchOrders, getSumOfList } from './work.mjs';
+import { fetchOrders, getSumOfList } from '../shared/work.mjs';
 
 /** The example app; `profilerOptions: false` builds it without prof, for comparison. */
 export function createApp(profilerOptions = {}) {

@@ -1,4 +1,4 @@
-// The routes' own work, shared by every example app.
+// The routes' own work, shared by every example app (and the e2e tests).
 
 // The seed's pyinstrument example, in Node: a million random pairs summed by a tiny function.
 export function add(a, b) {
@@ -45,4 +45,12 @@ export async function fetchOrders() {
   const body = buildReport(20_000);
   await sleep(10);
   return JSON.parse(body).length;
+}
+
+/** A chunked response body: the same for every framework. */
+export async function* streamChunks(count = 5) {
+  for (let i = 0; i < count; i++) {
+    await sleep(5);
+    yield `chunk ${i} ${getSumOfList(50_000)[0]}\n`;
+  }
 }
