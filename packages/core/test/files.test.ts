@@ -1,0 +1,72 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { reportPath, sanitizeComponent, writeReportFiles } from '../src/middleware/files.js';
+import { Report, type ReportMeta } from '../src/report.js';
+import { SamplesBuilder } from '../src/samples.js';
+
+// File naming and writing only; the report holds no samples (no sampler involved).
+function emptyReport(meta: Partial<ReportMeta>): Report {
+  return new Report(new SamplesBuilder().build(0, 1000, 1000), {
+    id: 'abc-1',
+    startedAt: '2026-11-24T10:20:30.456Z',
+    duration: 12.3,
+    cpuTime: 1,
+    sampleCount: 0,
+    interval: 1000,
+    sampler: 'native',
+    truncated: false,
+    method: 'GET',
+    status: 200,
+    ...meta,
+  });
+}
+
+describe('report file names', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'prof-files-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fills the default template', () => {
+    const file = reportPath(dir, '{timestamp}-{method}-{path}.{ext}', emptyReport({ path: '/users/42?x=1' }), 'json');
+    expect(path.basename(file)).toBe('2026-11-24T10-20-30-GET-users_42.json');
+    expect(path.dirname(file)).toBe(path.resolve(dir));
+  });
+
+  const hostile = [
+    '/../../etc/passwd',
+    '/%2e%2e/%2e%2e/secret',
+    '/..%2f..%2fsecret',
+    '/C:\\Windows\\system32',
+    '/a\u0000b',
+    `/${'x'.repeat(10_000)}`,
+    '/\u202e\u0301\ud83d\ude00/ｆｕｌｌ',
+    '//absolute/path',
+    '/.hidden',
+  ];
+  it.each(hostile)('keeps %j inside outputDir and under 200 bytes', (p) => {
+    const file = reportPath(dir, '{path}.{ext}', emptyReport({ path: p }), 'txt');
+    expect(path.dirname(file)).toBe(path.resolve(dir));
+    const base = path.basename(file);
+    expect(Buffer.byteLength(base)).toBeLessThanOrEqual(200);
+    expect(base).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$/);
+    expect(base).not.toContain('..');
+  });
+
+  it('keeps a callback’s answer inside outputDir too', () => {
+    const file = reportPath(dir, () => '../../escape.txt', emptyReport({ path: '/' }), 'txt');
+    expect(path.dirname(file)).toBe(path.resolve(dir));
+  });
+
+  it('sanitises components', () => {
+    expect(sanitizeComponent('../..')).toBe('root');
+    expect(sanitizeComponent('a/b\\c')).toBe('a_b_c');
+  });
+
+  it('writes each output atomically, leaving no temporary file', async () => {
+    const written = await writeReportFiles(emptyReport({ path: '/x' }), { outputDir: dir, fileName: '{id}.{ext}' }, ['text', 'json']);
+    expect(written.map((f) => path.basename(f)).sort()).toEqual(['abc-1.json', 'abc-1.txt']);
+    expect(JSON.parse(readFileSync(written.find((f) => f.endsWith('.json'))!, 'utf8')).meta.id).toBe('abc-1');
+    expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+});

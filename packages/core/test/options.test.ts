@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { resolveOptions, type ProfilerOptions } from '../src/options.js';
+
+describe('options are validated once, at construction', () => {
+  const bad: [string, ProfilerOptions | Record<string, unknown>, RegExp][] = [
+    ['interval', { interval: 0 }, /`interval`.*microseconds/],
+    ['interval', { interval: 1.5 }, /`interval`/],
+    ['interval', { interval: '1000' }, /`interval`.*got "1000"/],
+    ['enabled', { enabled: 2 }, /`enabled`.*rate in 0\.\.1/],
+    ['enabled', { enabled: 'yes' }, /`enabled`/],
+    ['output', { output: 'xml' }, /`output`.*'text'/],
+    ['output', { output: [] }, /`output`/],
+    ['printEachRequest', { printEachRequest: 1 }, /`printEachRequest`.*boolean/],
+    ['outputDir', { outputDir: '' }, /`outputDir`/],
+    ['fileName', { fileName: '{nope}.txt' }, /`fileName`.*\{timestamp\}/],
+    ['fileName', { fileName: 42 }, /`fileName`/],
+    ['queryParam', { queryParam: 'a b' }, /`queryParam`/],
+    ['header', { header: 'X Profile' }, /`header`/],
+    ['allow', { allow: true }, /`allow`.*function/],
+    ['slowThreshold', { slowThreshold: -1 }, /`slowThreshold`/],
+    ['render', { render: 'all' }, /`render`.*object/],
+    ['render.time', { render: { time: 'ms' } }, /`render\.time`.*'seconds' or 'percent'/],
+    ['render.filterThreshold', { render: { filterThreshold: 5 } }, /`render\.filterThreshold`/],
+    ['render.hide', { render: { hide: '*.js' } }, /`render\.hide`.*array/],
+    ['onReport', { onReport: 'log' }, /`onReport`/],
+    ['serverTiming', { serverTiming: 'on' }, /`serverTiming`/],
+    ['logger', { logger: { info() {} } }, /`logger`.*info, warn and error/],
+    ['sampler', { sampler: 'perf' }, /`sampler`.*'auto', 'native' or 'inspector'/],
+    ['maxConcurrent', { maxConcurrent: 0 }, /`maxConcurrent`/],
+    ['maxDuration', { maxDuration: -5 }, /`maxDuration`/],
+  ];
+
+  it.each(bad)('%s: %j throws a TypeError naming it', (_name, opts, message) => {
+    expect(() => resolveOptions(opts as ProfilerOptions)).toThrow(TypeError);
+    expect(() => resolveOptions(opts as ProfilerOptions)).toThrow(message);
+  });
+
+  it('rejects unknown option names with a did-you-mean hint', () => {
+    expect(() => resolveOptions({ intervall: 1000 } as ProfilerOptions)).toThrow(/unknown option `intervall`; did you mean `interval`\?/);
+    expect(() => resolveOptions({ render: { showall: true } } as ProfilerOptions)).toThrow(/`render\.showall`; did you mean `render\.showAll`/);
+  });
+
+  it('fills defaults from DESIGN.md', () => {
+    const o = resolveOptions();
+    expect(o).toMatchObject({ interval: 1000, output: ['text'], printEachRequest: true, slowThreshold: 0, serverTiming: false, sampler: 'auto' });
+    expect(o.enabled({})).toBe(true);
+    expect(resolveOptions({ enabled: false }).maybeEnabled).toBe(false);
+    expect(resolveOptions({ enabled: 0 }).enabled({})).toBe(false);
+    expect(resolveOptions({ enabled: 1 }).enabled({})).toBe(true);
+    expect(resolveOptions({ enabled: (r) => (r as { ok: boolean }).ok }).enabled({ ok: true })).toBe(true);
+    expect(resolveOptions({ output: ['json', 'json', 'text'] }).output).toEqual(['json', 'text']);
+  });
+});
