@@ -1,1 +1,50 @@
-export {};
+import type { FastifyPluginCallback } from 'fastify';
+import { attachToNodeResponse, createProfiler, type ProfilerOptions } from '@prof/core';
+
+export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
+
+/** Options Fastify itself reads from `register`'s second argument; not ours to validate. */
+const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
+/**
+ * Fastify plugin: `await app.register(profiler, opts)`, before the routes. Its hook is global (the
+ * plugin skips encapsulation), starts in onRequest and finishes once the response has been sent or
+ * the client has gone away.
+ */
+export const profiler: FastifyPluginCallback<ProfilerOptions> = function profPlugin(fastify, options, done) {
+  let prof;
+  try {
+    const own = { ...options } as Record<string, unknown>;
+    for (const key of FASTIFY_REGISTER_OPTIONS) delete own[key];
+    prof = createProfiler(own as ProfilerOptions);
+  } catch (err) {
+    done(err as Error); // bad options fail the app's startup, with core's TypeError naming the option
+    return;
+  }
+  const p = prof;
+  fastify.addHook('onRequest', function profOnRequest(request, reply, next) {
+    try {
+      const handle = p.start({
+        method: request.method,
+        url: request.originalUrl ?? request.url,
+        header: (name) => {
+          const v = request.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        },
+        raw: request,
+      });
+      // Server-Timing goes in as the headers are written; finish on the raw response's finish/close.
+      if (handle) attachToNodeResponse(handle, reply.raw, () => ({ route: request.routeOptions?.url }));
+    } catch (err) {
+      p.fault('request start', err);
+    }
+    next();
+  });
+  done();
+};
+
+// Not encapsulated: the hook applies to every route of the instance that registers it.
+(profiler as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
+(profiler as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] = '@prof/fastify';
+
+export default profiler;

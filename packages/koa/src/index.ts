@@ -1,1 +1,52 @@
-export {};
+import { attachToNodeResponse, createProfiler, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
+
+export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
+
+/** The parts of Koa's context used here; Koa 2 and 3 both fit. */
+interface KoaContext {
+  method: string;
+  originalUrl: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  res: NodeResponseLike;
+  /** Set by @koa/router on a match (its own name, stable since v8). */
+  _matchedRoute?: unknown;
+  routerPath?: unknown;
+}
+
+type Middleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<void>;
+
+function routeOf(ctx: KoaContext): string | undefined {
+  const route = ctx._matchedRoute ?? ctx.routerPath;
+  return typeof route === 'string' ? route : undefined;
+}
+
+/**
+ * Koa middleware: `app.use(profiler(opts))`, first, before the router. Profiles each enabled
+ * request until Koa has written its response (streamed bodies included) or the client goes away.
+ */
+export function profiler(options?: ProfilerOptions): Middleware {
+  const prof = createProfiler(options);
+  return async function profMiddleware(ctx, next) {
+    let handle;
+    try {
+      handle = prof.start({
+        method: ctx.method,
+        url: ctx.originalUrl ?? ctx.url,
+        header: (name) => {
+          const v = ctx.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        },
+        raw: ctx,
+      });
+      // Koa writes the body after the middleware chain returns, so finish on the node response.
+      if (handle) attachToNodeResponse(handle, ctx.res, () => ({ route: routeOf(ctx) }));
+    } catch (err) {
+      prof.fault('request start', err);
+    }
+    // The app's own errors (and ctx.throw) propagate unchanged to Koa's error handling.
+    await next();
+  };
+}
+
+export default profiler;
