@@ -1,5 +1,10 @@
 import { fillRenderOptions, type RenderOptions, type ResolvedRenderOptions } from './options.js';
 import { formatSpec, type OutputFormat } from './export/formats.js';
+import { renderCollapsed } from './export/collapsed.js';
+import { renderCpuProfile } from './export/cpuprofile.js';
+import { renderPprof } from './export/pprof.js';
+import { renderSpeedscope } from './export/speedscope.js';
+import { renderHtml } from './render/html.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
 import type { Samples } from './samples.js';
@@ -96,6 +101,31 @@ export class Report {
 
   json(): string {
     return renderJson(this.tree(), this.meta, this.renderOptions().filterThreshold);
+  }
+
+  /** The interactive, self-contained HTML report (call tree and timeline). */
+  html(): string {
+    return renderHtml(this);
+  }
+
+  /** speedscope's file format (https://www.speedscope.app). */
+  speedscope(): string {
+    return renderSpeedscope(this);
+  }
+
+  /** Chrome DevTools' .cpuprofile. */
+  cpuprofile(): string {
+    return renderCpuProfile(this);
+  }
+
+  /** Brendan Gregg's folded stacks for flamegraph.pl. */
+  collapsed(): string {
+    return renderCollapsed(this);
+  }
+
+  /** Gzipped pprof protobuf for `go tool pprof`. */
+  pprof(): Uint8Array {
+    return renderPprof(this);
   }
 
   /** Any output format by name (strings for text formats, bytes for pprof). */

@@ -13,6 +13,11 @@ export interface FormatSpec {
 export const OUTPUT_FORMATS: { [K in OutputFormat]?: FormatSpec } = {
   text: { ext: 'txt', contentType: 'text/plain; charset=utf-8', render: (r) => r.text({ color: false }) },
   json: { ext: 'json', contentType: 'application/json; charset=utf-8', render: (r) => r.json() },
+  html: { ext: 'html', contentType: 'text/html; charset=utf-8', render: (r) => r.html() },
+  speedscope: { ext: 'speedscope.json', contentType: 'application/json; charset=utf-8', render: (r) => r.speedscope() },
+  cpuprofile: { ext: 'cpuprofile', contentType: 'application/json; charset=utf-8', render: (r) => r.cpuprofile() },
+  collapsed: { ext: 'collapsed.txt', contentType: 'text/plain; charset=utf-8', render: (r) => r.collapsed() },
+  pprof: { ext: 'pb.gz', contentType: 'application/octet-stream', render: (r) => r.pprof() },
 };
 
 export function formatSpec(format: OutputFormat): FormatSpec {

@@ -1,0 +1,29 @@
+import type { Report } from '../report.js';
+import { exportStacks, framesOf } from './stacks.js';
+
+/**
+ * Brendan Gregg's folded stacks (`a;b;c count`), one line per distinct stack, outermost frame
+ * first; the count is the stack's time in µs (rounded), so flamegraph.pl widths are time.
+ * Frames are named `function (file:line)`; `;` in names is replaced so it cannot split a frame.
+ */
+export function renderCollapsed(report: Report): string {
+  const x = exportStacks(report);
+  const totals = new Map<number, number>();
+  for (let i = 0; i < x.sampleStack.length; i++) {
+    const s = x.sampleStack[i]!;
+    if (s < 0) continue;
+    totals.set(s, (totals.get(s) ?? 0) + x.weights[i]!);
+  }
+  const names = x.info.map((f) => {
+    const loc = f.file ? ` (${f.file}:${f.line})` : '';
+    return `${f.name}${loc}`.replace(/[;\r\n]/g, ' ');
+  });
+  const lines: string[] = [];
+  for (const [stack, us] of totals) {
+    const count = Math.round(us);
+    if (count <= 0) continue;
+    lines.push(`${framesOf(x, stack).map((f) => names[f]).join(';')} ${count}`);
+  }
+  lines.sort();
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
