@@ -1,0 +1,230 @@
+import { Catch, Controller, Get, HttpException, Module, UseFilters, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Profiler, type Report } from '@prof/core';
+import { Profile, ProfilerModule, PROFILER, type ProfilerOptions } from '@prof/nestjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain JS example app
+import { AppController, createApp, decorate } from '../examples/nestjs/app.mjs';
+import { startNest } from './apps/nest.js';
+import type { RunningApp } from './apps/types.js';
+import { captureLogger, get, reportSink, stableHeaders } from './helpers.js';
+
+// Controllers for @Profile: class-level settings, overridden per handler (handler wins).
+class OnController {
+  classOn(): string {
+    return 'on';
+  }
+  handlerOff(): string {
+    return 'off';
+  }
+}
+decorate(OnController, undefined, Controller('on'), Profile());
+decorate(OnController, 'classOn', Get('class-on'));
+decorate(OnController, 'handlerOff', Get('handler-off'), Profile(false));
+
+class OffController {
+  handlerOn(): string {
+    return 'on';
+  }
+  classOff(): string {
+    return 'off';
+  }
+}
+decorate(OffController, undefined, Controller('off'), Profile(false));
+decorate(OffController, 'handlerOn', Get('handler-on'), Profile());
+decorate(OffController, 'classOff', Get('class-off'));
+
+class PlainController {
+  slowOnly(): string {
+    return 'fast';
+  }
+  global(): string {
+    return 'global';
+  }
+}
+decorate(PlainController, undefined, Controller('plain'));
+// Per-route options: always profiled, but kept only above an unreachable threshold.
+decorate(PlainController, 'slowOnly', Get('slow-only'), Profile({ slowThreshold: 10 * 60_000 }));
+decorate(PlainController, 'global', Get('global'));
+
+// Errors: Nest's own filter for an HttpException and a plain Error; a custom filter that must
+// receive the very object the handler threw.
+class ErrController {
+  http(): never {
+    throw new HttpException({ code: 'teapot', detail: 'short and stout' }, 418);
+  }
+  plain(): never {
+    throw new Error('boom');
+  }
+}
+decorate(ErrController, undefined, Controller('err'));
+decorate(ErrController, 'http', Get('http'));
+decorate(ErrController, 'plain', Get('plain'));
+
+const thrown = new Error('conflict');
+const caught: unknown[] = [];
+class RecordingFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    caught.push(exception);
+    // Express's res and Fastify's reply both have status() and send().
+    host.switchToHttp().getResponse<{ status(n: number): { send(b: unknown): void } }>().status(409).send({ caught: (exception as Error).message });
+  }
+}
+decorate(RecordingFilter, undefined, Catch());
+class FilteredController {
+  custom(): never {
+    throw thrown;
+  }
+}
+decorate(FilteredController, undefined, Controller('filtered'), UseFilters(new RecordingFilter()));
+decorate(FilteredController, 'custom', Get('custom'));
+
+const controllers = [AppController, OnController, OffController, PlainController, ErrController, FilteredController];
+
+describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform-%s', (platform) => {
+  const running: RunningApp[] = [];
+  const logger = captureLogger();
+  const sink = reportSink(); // forRoot, enabled everywhere
+  const offSink = reportSink(); // forRoot, enabled: false
+  const asyncSink = reportSink(); // forRootAsync
+  let profiled = '';
+  let bare = '';
+  let off = '';
+  let viaAsync = '';
+  let factoryArgs: unknown[] = [];
+  let core: Profiler | undefined;
+
+  const start = async (options: ProfilerOptions | false, imports?: unknown[]): Promise<string> => {
+    const nest = await createApp(options, { platform, controllers, imports });
+    if (options && !core) core = nest.get(PROFILER);
+    const app = await startNest(nest);
+    running.push(app);
+    return app.url;
+  };
+
+  beforeAll(async () => {
+    profiled = await start({ logger, onReport: sink.onReport, serverTiming: true });
+    bare = await start(false);
+    off = await start({ logger, onReport: offSink.onReport, enabled: false });
+    // forRootAsync: options from a factory with a dependency from an imported module.
+    class ConfigModule {}
+    decorate(ConfigModule, undefined, Module({ providers: [{ provide: 'CONFIG', useValue: { slowThreshold: 0 } }], exports: ['CONFIG'] }));
+    viaAsync = await start(false, [
+      ProfilerModule.forRootAsync({
+        imports: [ConfigModule],
+        inject: ['CONFIG'],
+        useFactory: async (config: { slowThreshold: number }) => {
+          factoryArgs = [config];
+          return { ...config, logger, onReport: asyncSink.onReport };
+        },
+      }),
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const app of running) await app.close();
+  });
+
+  it('forRoot: profiles a handler, naming its controller, handler and route', async () => {
+    sink.reports.length = 0;
+    const res = await get(`${profiled}/cpu?n=2000000`);
+    expect(res.status).toBe(200);
+    expect(res.headers['server-timing']).toMatch(/^prof;dur=\d+(\.\d+)?;desc="profiled"$/);
+    const [report] = await sink.waitFor(1);
+    expect(report!.meta).toMatchObject({
+      method: 'GET',
+      path: '/cpu?n=2000000',
+      route: '/cpu',
+      status: 200,
+      controller: 'AppController',
+      handler: 'cpuRoute',
+    });
+    const text = report!.text();
+    expect(text).toMatch(/\bcpuRoute\b.*examples\/nestjs\/app\.mjs:\d+/);
+    expect(text).toMatch(/\bgetSumOfList\b/);
+    expect(text).not.toMatch(/ProfilerInterceptor|packages\/(core|nestjs)\//);
+
+    sink.reports.length = 0;
+    await get(`${profiled}/users/42`);
+    const [user] = await sink.waitFor(1);
+    expect(user!.meta).toMatchObject({ path: '/users/42', route: '/users/:id', controller: 'AppController', handler: 'userRoute' });
+  });
+
+  it('answers exactly as the same app without the module', async () => {
+    const routes = ['/cpu?n=100000', '/io', '/error', '/stream', '/users/7', '/slow?ms=5', '/missing', '/err/http', '/err/plain', '/on/class-on'];
+    for (const route of routes) {
+      const [a, b] = [await get(profiled + route), await get(bare + route)];
+      expect(a.status, route).toBe(b.status);
+      expect(a.body, route).toBe(b.body);
+      expect(stableHeaders(a.headers), route).toEqual(stableHeaders(b.headers));
+      expect(b.headers['server-timing']).toBeUndefined();
+    }
+  });
+
+  it('HttpException and plain Error reach the exception filters unchanged and still yield reports', async () => {
+    sink.reports.length = 0;
+    const httpErr = await get(`${profiled}/err/http`);
+    expect(httpErr.status).toBe(418);
+    expect(JSON.parse(httpErr.body)).toEqual({ code: 'teapot', detail: 'short and stout' });
+    const plain = await get(`${profiled}/err/plain`);
+    expect(plain.status).toBe(500);
+    expect(JSON.parse(plain.body)).toEqual({ statusCode: 500, message: 'Internal server error' });
+    caught.length = 0;
+    const custom = await get(`${profiled}/filtered/custom`);
+    expect(custom.status).toBe(409);
+    expect(JSON.parse(custom.body)).toEqual({ caught: 'conflict' });
+    expect(caught).toHaveLength(1);
+    expect(caught[0]).toBe(thrown);
+
+    const reports = await sink.waitFor(3);
+    const byHandler = (h: string): Report | undefined => reports.find((r) => r.meta.handler === h);
+    expect(byHandler('http')?.meta).toMatchObject({ status: 418, controller: 'ErrController', route: '/err/http' });
+    expect(byHandler('plain')?.meta).toMatchObject({ status: 500, controller: 'ErrController', route: '/err/plain' });
+    expect(byHandler('custom')?.meta).toMatchObject({ status: 409, controller: 'FilteredController', route: '/filtered/custom' });
+  });
+
+  it('@Profile(false) on a controller or handler turns profiling off under global enabled', async () => {
+    sink.reports.length = 0;
+    for (const route of ['/on/handler-off', '/off/class-off', '/on/class-on']) expect((await get(profiled + route)).status).toBe(200);
+    // The last request is profiled; the earlier ones completed before it, so their reports would be here.
+    await sink.waitFor(1);
+    await get(`${profiled}/plain/global`);
+    await sink.waitFor(2);
+    expect(sink.reports.map((r) => r.meta.path)).toEqual(['/on/class-on', '/plain/global']);
+  });
+
+  it('with enabled: false globally, only @Profile()d handlers are profiled; the handler wins over the class', async () => {
+    offSink.reports.length = 0;
+    for (const route of ['/cpu?n=1000', '/plain/global', '/on/handler-off', '/off/class-off', '/plain/slow-only', '/on/class-on', '/off/handler-on']) {
+      expect((await get(off + route)).status, route).toBe(200);
+    }
+    const reports = await offSink.waitFor(2);
+    // A sentinel: one more profiled request, so anything unexpected would have arrived before it.
+    await get(`${off}/on/class-on`);
+    await offSink.waitFor(3);
+    expect(offSink.reports.map((r) => [r.meta.controller, r.meta.handler])).toEqual([
+      ['OnController', 'classOn'],
+      ['OffController', 'handlerOn'],
+      ['OnController', 'classOn'],
+    ]);
+    expect(reports[1]!.meta).toMatchObject({ route: '/off/handler-on', status: 200 });
+  });
+
+  it('forRootAsync: options from an injected factory', async () => {
+    expect(factoryArgs).toEqual([{ slowThreshold: 0 }]);
+    asyncSink.reports.length = 0;
+    const res = await get(`${viaAsync}/io`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ orders: 20000 });
+    const [report] = await asyncSink.waitFor(1);
+    expect(report!.meta).toMatchObject({ path: '/io', route: '/io', status: 200, controller: 'AppController', handler: 'ioRoute' });
+    expect(report!.text()).toMatch(/\bfetchOrders\b/);
+  });
+
+  it('exposes core’s Profiler under the PROFILER token, with no faults', () => {
+    expect(core).toBeInstanceOf(Profiler);
+    expect(core!.options.serverTiming).toBe(true);
+    expect(core!.stats.profiled).toBeGreaterThan(5);
+    expect(core!.stats.faults).toBe(0);
+    expect(logger.errors).toEqual([]);
+  });
+});
