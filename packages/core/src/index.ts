@@ -23,3 +23,4 @@ export { buildCallTree, type CallNode } from './tree/build.js';
 export type { FrameInfo, FrameKind } from './tree/frames.js';
 export type { View, ViewNode } from './tree/view.js';
 export { getSharedSampler, SharedSampler } from './sampler/shared.js';
+export { isCpuProfile, samplesFromCpuProfile, reportFromCpuProfile, timelineView, renderTimelineText, type CpuProfileLoadOptions } from './load/index.js';
