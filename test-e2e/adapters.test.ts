@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProfilerOptions, Report } from '@prof/core';
+import { apps } from './apps/index.js';
+import type { AppFactory, RunningApp } from './apps/types.js';
+import { captureLogger, get, reportSink, stableHeaders, type Fetched } from './helpers.js';
+
+// One suite, every framework: real servers on 127.0.0.1, the real sampler, and for each scenario
+// the same app without prof answering the same request.
+
+// Express and Koa print stack traces on error pages outside production.
+process.env.NODE_ENV = 'production';
+
+// One interval for the whole process (the sampler is shared); fine enough for short routes.
+const INTERVAL = 250;
+const settle = (ms = 250): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Node {
+  frame: { name: string };
+  children: Node[];
+}
+function functionNames(report: Report): Set<string> {
+  const names = new Set<string>();
+  const walk = (n: Node): void => {
+    names.add(n.frame.name);
+    n.children.forEach(walk);
+  };
+  walk(report.tree() as unknown as Node);
+  return names;
+}
+
+/** The URL of any framework's request object, for `enabled` predicates. */
+function urlOf(raw: unknown): string {
+  const r = raw as { url?: unknown; req?: { url?: unknown } } | undefined;
+  return String(r?.url ?? r?.req?.url ?? '');
+}
+
+describe.each(apps)('$name with prof', (factory: AppFactory) => {
+  const running: RunningApp[] = [];
+  const logger = captureLogger();
+  const sink = reportSink();
+  let bare: RunningApp;
+  let profiled: RunningApp;
+
+  async function start(options: ProfilerOptions | false): Promise<RunningApp> {
+    const app = await factory.start(options);
+    running.push(app);
+    return app;
+  }
+
+  beforeAll(async () => {
+    bare = await start(false);
+    profiled = await start({ interval: INTERVAL, printEachRequest: false, logger, onReport: sink.onReport, serverTiming: true });
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((a) => a.close()));
+  });
+
+  /** GETs from the profiled and the bare app and asserts the answers are the same. */
+  async function same(route: string): Promise<Fetched> {
+    const a = await get(profiled.url + route);
+    const b = await get(bare.url + route);
+    expect(a.status, route).toBe(b.status);
+    expect(a.body, route).toBe(b.body);
+    expect(stableHeaders(a.headers), route).toEqual(stableHeaders(b.headers));
+    expect(a.headers['server-timing'], route).toMatch(/^prof;dur=\d+(\.\d+)?/);
+    expect(b.headers['server-timing'], route).toBeUndefined();
+    return a;
+  }
+
+  /** Exactly n reports after the requests: waits for them, then a little longer for extras. */
+  async function exactly(n: number, s = sink): Promise<Report[]> {
+    if (n > 0) await s.waitFor(n);
+    await settle();
+    expect(s.reports).toHaveLength(n);
+    return s.reports.splice(0);
+  }
+
+  it('CPU route: same response, one report naming cpuRoute and getSumOfList', async () => {
+    sink.reports.length = 0;
+    const res = await same('/cpu?n=2000000');
+    expect(res.status).toBe(200);
+    const [r] = await exactly(1);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/cpu?n=2000000', route: '/cpu', status: 200 });
+    const names = functionNames(r!);
+    expect(names).toContain('cpuRoute');
+    expect(names).toContain('getSumOfList');
+  });
+
+  it('async route: same response, one report naming fetchOrders and buildReport', async () => {
+    sink.reports.length = 0;
+    await same('/io');
+    const [r] = await exactly(1);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/io', route: '/io', status: 200 });
+    // The report covers both awaits, not only the synchronous start of the handler.
+    expect(r!.meta.duration).toBeGreaterThanOrEqual(30);
+    const names = functionNames(r!);
+    expect(names).toContain('fetchOrders');
+    expect(names).toContain('buildReport');
+  });
+
+  it('error route: the framework’s own 500, one report with status 500', async () => {
+    sink.reports.length = 0;
+    const res = await same('/error');
+    expect(res.status).toBe(500);
+    const [r] = await exactly(1);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/error', route: '/error', status: 500 });
+    expect(r!.meta.aborted).toBeUndefined();
+  });
+
+  it('streamed response: same body, one report covering the whole stream', async () => {
+    sink.reports.length = 0;
+    const res = await same('/stream');
+    expect(res.body.split('\n').filter(Boolean)).toHaveLength(5);
+    const [r] = await exactly(1);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/stream', route: '/stream', status: 200 });
+    // Five chunks, each after a 5 ms sleep: finishing when the handler returns would be shorter.
+    expect(r!.meta.duration).toBeGreaterThanOrEqual(25);
+    expect(functionNames(r!)).toContain('getSumOfList');
+  });
+
+  it('route with a parameter: the route pattern, not the path', async () => {
+    sink.reports.length = 0;
+    await same('/users/7');
+    const [r] = await exactly(1);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/users/7', route: '/users/:id', status: 200 });
+    const names = functionNames(r!);
+    expect(names).toContain('userRoute');
+    expect(names).toContain('getSumOfList');
+  });
+
+  it('404: the framework’s own not-found response, a report with status 404 and no route', async () => {
+    sink.reports.length = 0;
+    const res = await same('/missing?x=1');
+    expect(res.status).toBe(404);
+    const [r] = await exactly(1);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/missing?x=1', status: 404 });
+    expect(r!.meta.route).toBeUndefined();
+  });
+
+  it('slowThreshold: a report only for the request above it', async () => {
+    const local = reportSink();
+    const app = await start({ interval: INTERVAL, printEachRequest: false, logger, onReport: local.onReport, slowThreshold: 60 });
+    expect((await get(`${app.url}/slow?ms=0`)).body).toBe('{"slept":0}');
+    await exactly(0, local);
+    expect((await get(`${app.url}/slow?ms=100`)).body).toBe('{"slept":100}');
+    const [r] = await exactly(1, local);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/slow?ms=100', route: '/slow', status: 200 });
+    expect(r!.meta.duration).toBeGreaterThanOrEqual(60);
+  });
+
+  it('enabled as a rate: 0 never, 1 always, 0.5 sometimes', async () => {
+    const N = 40;
+    const counts: number[] = [];
+    for (const rate of [0, 1, 0.5]) {
+      const local = reportSink();
+      const app = await start({ interval: INTERVAL, printEachRequest: false, logger, onReport: local.onReport, enabled: rate });
+      for (let i = 0; i < N; i++) expect((await get(`${app.url}/slow?ms=0`)).status).toBe(200);
+      if (rate === 1) await local.waitFor(N);
+      await settle();
+      counts.push(local.reports.length);
+    }
+    expect(counts[0]).toBe(0);
+    expect(counts[1]).toBe(N);
+    // P(0 or N of 40 at 0.5) = 2^-39: this cannot fail by chance.
+    expect(counts[2]).toBeGreaterThan(0);
+    expect(counts[2]).toBeLessThan(N);
+  });
+
+  it('enabled as a predicate on the framework’s request', async () => {
+    const local = reportSink();
+    const seen: unknown[] = [];
+    const app = await start({
+      interval: INTERVAL,
+      printEachRequest: false,
+      logger,
+      onReport: local.onReport,
+      enabled: (req) => {
+        seen.push(req);
+        return urlOf(req).includes('/users/');
+      },
+    });
+    await get(`${app.url}/slow?ms=0`);
+    await get(`${app.url}/users/3`);
+    await get(`${app.url}/io`);
+    const [r] = await exactly(1, local);
+    expect(r!.meta).toMatchObject({ path: '/users/3', route: '/users/:id' });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('20 concurrent requests: each answered as the bare app does, each with its own report', async () => {
+    sink.reports.length = 0;
+    const ids = Array.from({ length: 20 }, (_, i) => i + 100);
+    const [withProf, without] = await Promise.all([
+      Promise.all(ids.map((id) => get(`${profiled.url}/users/${id}`))),
+      Promise.all(ids.map((id) => get(`${bare.url}/users/${id}`))),
+    ]);
+    for (let i = 0; i < ids.length; i++) {
+      expect(withProf[i]!.status).toBe(200);
+      expect(withProf[i]!.body).toBe(without[i]!.body);
+      expect(stableHeaders(withProf[i]!.headers)).toEqual(stableHeaders(without[i]!.headers));
+    }
+    const reports = await exactly(20);
+    expect(reports.map((r) => r.meta.path).sort()).toEqual(ids.map((id) => `/users/${id}`).sort());
+    for (const r of reports) expect(r.meta).toMatchObject({ method: 'GET', route: '/users/:id', status: 200 });
+  });
+
+  it('logged no profiler fault', () => {
+    expect(logger.errors.filter((m) => !m.startsWith('prof: interval'))).toEqual([]);
+  });
+});
