@@ -78,6 +78,14 @@ class FilteredController {
 decorate(FilteredController, undefined, Controller('filtered'), UseFilters(new RecordingFilter()));
 decorate(FilteredController, 'custom', Get('custom'));
 
+describe('@Profile(options)', () => {
+  it('rejects options that are global only, and bad values, when the class is defined', () => {
+    expect(() => Profile({ outputDir: '/tmp' } as never)).toThrow(/@Profile\(\) accepts .*`outputDir` is global only/);
+    expect(() => Profile({ slowThreshold: -1 })).toThrow(TypeError);
+    expect(() => Profile({ slowThreshold: 5, enabled: 0.5 })).not.toThrow();
+  });
+});
+
 const controllers = [AppController, OnController, OffController, PlainController, ErrController, FilteredController];
 
 describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform-%s', (platform) => {

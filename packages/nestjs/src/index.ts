@@ -14,6 +14,7 @@ export const PROFILE_METADATA = 'prof:profile';
 
 /** Options @Profile({...}) may override for one controller or handler. */
 export type ProfileRouteOptions = Pick<ProfilerOptions, 'enabled' | 'slowThreshold' | 'maxDuration' | 'printEachRequest' | 'render'>;
+const ROUTE_OPTION_NAMES: string[] = ['enabled', 'slowThreshold', 'maxDuration', 'printEachRequest', 'render'] satisfies (keyof ProfileRouteOptions)[];
 
 /**
  * On a controller or a handler (the handler's wins): `@Profile()` always profiles it, even when
@@ -21,7 +22,12 @@ export type ProfileRouteOptions = Pick<ProfilerOptions, 'enabled' | 'slowThresho
  * always profiles it with those options over the global ones (`enabled` included, if given).
  */
 export function Profile(setting: boolean | ProfileRouteOptions = true): CustomDecorator<string> {
-  if (typeof setting === 'object') resolveOptions(setting); // a bad option throws at class definition, naming it
+  if (typeof setting === 'object') {
+    for (const key of Object.keys(setting)) {
+      if (!ROUTE_OPTION_NAMES.includes(key)) throw new TypeError(`prof: @Profile() accepts ${ROUTE_OPTION_NAMES.join(', ')}; \`${key}\` is global only`);
+    }
+    resolveOptions(setting); // a bad value throws at class definition, naming the option
+  }
   return SetMetadata(PROFILE_METADATA, setting);
 }
 
