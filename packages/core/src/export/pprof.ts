@@ -27,7 +27,8 @@ export function buildPprof(report: Report): Profile {
     );
     locations.push(new Location({ id, line: [new Line({ functionId: id, line: f.lineNumber > 0 ? f.lineNumber : 0 })] }));
   });
-  const idle = new Set(x.info.map((f, i) => (f.kind === 'idle' ? i : -1)).filter((i) => i >= 0));
+  // Idle time, and (await) time spent by other requests, is wall time but not this request's CPU.
+  const idle = new Set(x.info.map((f, i) => (f.kind === 'idle' || (f.kind as string) === 'await' ? i : -1)).filter((i) => i >= 0));
   const wall = new Map<number, number>();
   const cpu = new Map<number, number>();
   for (let i = 0; i < x.sampleStack.length; i++) {

@@ -4,6 +4,7 @@ import { isNode, nowUs, proc } from '../runtime.js';
 import type { Samples } from '../samples.js';
 import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
 import { writeReportFiles } from './files.js';
+import { parseTrigger, type Trigger } from './trigger.js';
 
 /** What an adapter holds for one request between start and finish. */
 export interface RequestHandle {
@@ -15,6 +16,12 @@ export interface RequestHandle {
   annotate(fields: Partial<ReportMeta>): void;
   /** The response is complete (or the client went away). Idempotent. */
   finish(status: number | undefined, extra?: Partial<ReportMeta>): void;
+  /** Set when the request asked for its report (queryParam/header) and `allow` said yes. */
+  readonly trigger: Trigger | undefined;
+  /** The report once finished; undefined when there is none (not profiled, below slowThreshold, fault). */
+  report(): Promise<Report | undefined>;
+  /** Logs a fault of the response path once per kind (never throws). */
+  reportFault(kind: string, err: unknown): void;
 }
 
 /** Stats an operator may read (e.g. expose on a health endpoint). */
@@ -73,9 +80,11 @@ export class Profiler {
   /** Called by adapters for every request. Undefined when there is nothing to do for it. */
   start(req: RequestInfo): RequestHandle | undefined {
     const o = this.options;
-    if (!o.maybeEnabled && !o.serverTiming) return undefined;
-    let wanted = false;
-    if (o.maybeEnabled) {
+    // An allowed trigger profiles the request whatever `enabled` says.
+    const trigger = parseTrigger(req, o, (kind, err) => this.fault(kind, err));
+    if (!trigger && !o.maybeEnabled && !o.serverTiming) return undefined;
+    let wanted = trigger !== undefined;
+    if (!wanted && o.maybeEnabled) {
       try {
         wanted = o.enabled(req.raw);
       } catch (err) {
@@ -83,7 +92,7 @@ export class Profiler {
       }
     }
     const sampler = wanted ? this.getSampler() : null;
-    if (sampler && sampler.active >= o.maxConcurrent) {
+    if (sampler && !trigger && sampler.active >= o.maxConcurrent) {
       this.stats.skippedConcurrency++;
       return o.serverTiming ? new TimingHandle() : undefined;
     }
@@ -96,7 +105,7 @@ export class Profiler {
       }
     }
     if (!sampler || !rec) return o.serverTiming ? new TimingHandle() : undefined;
-    return new ProfiledRequest(this, sampler, rec, req);
+    return new ProfiledRequest(this, sampler, rec, req, trigger);
   }
 
   /** Hands a finished report to the sinks: console, files, onReport. Never rejects. */
@@ -137,12 +146,17 @@ export class Profiler {
 
 class TimingHandle implements RequestHandle {
   readonly profiled = false;
+  readonly trigger = undefined;
   private readonly t0 = nowUs();
   serverTiming(): string {
     return `prof;dur=${((nowUs() - this.t0) / 1000).toFixed(1)}`;
   }
   annotate(): void {}
   finish(): void {}
+  report(): Promise<Report | undefined> {
+    return Promise.resolve(undefined);
+  }
+  reportFault(): void {}
 }
 
 class ProfiledRequest implements RequestHandle {
@@ -151,12 +165,15 @@ class ProfiledRequest implements RequestHandle {
   private readonly meta: Partial<ReportMeta>;
   private readonly startedAt = Date.now();
   private readonly timer: ReturnType<typeof setTimeout>;
+  private resolveReport!: (r: Report | undefined) => void;
+  private readonly reportPromise = new Promise<Report | undefined>((resolve) => (this.resolveReport = resolve));
 
   constructor(
     private readonly profiler: Profiler,
     private readonly sampler: SharedSampler,
     private readonly rec: Recording,
     req: RequestInfo,
+    readonly trigger: Trigger | undefined = undefined,
   ) {
     this.meta = { method: req.method, path: req.url };
     // Streams, SSE and long polls would otherwise hold samples forever.
@@ -173,15 +190,24 @@ class ProfiledRequest implements RequestHandle {
     Object.assign(this.meta, fields);
   }
 
+  report(): Promise<Report | undefined> {
+    return this.reportPromise;
+  }
+
+  reportFault(kind: string, err: unknown): void {
+    this.profiler.fault(kind, err);
+  }
+
   finish(status: number | undefined, extra?: Partial<ReportMeta>): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
     const end = nowUs();
     const p = this.profiler;
-    if ((end - this.rec.start) / 1000 < p.options.slowThreshold) {
+    if (!this.trigger && (end - this.rec.start) / 1000 < p.options.slowThreshold) {
       p.stats.belowThreshold++;
       this.sampler.discard(this.rec);
+      this.resolveReport(undefined);
       return;
     }
     const meta = { ...this.meta, ...extra, status: status ?? this.meta.status };
@@ -190,15 +216,19 @@ class ProfiledRequest implements RequestHandle {
       pending = this.sampler.end(this.rec, end);
     } catch (err) {
       p.fault('sampler stop', err);
+      this.resolveReport(undefined);
       return;
     }
     pending
-      .then((samples) =>
-        p.deliver(
-          p.makeReport(samples, { ...meta, id: nextReportId(), startedAt: new Date(this.startedAt).toISOString(), truncated: meta.truncated === true }, this.sampler),
-        ),
-      )
-      .catch((err) => p.fault('sampler stop', err));
+      .then((samples) => {
+        const report = p.makeReport(samples, { ...meta, id: nextReportId(), startedAt: new Date(this.startedAt).toISOString(), truncated: meta.truncated === true }, this.sampler);
+        this.resolveReport(report);
+        return p.deliver(report);
+      })
+      .catch((err) => {
+        this.resolveReport(undefined);
+        p.fault('sampler stop', err);
+      });
   }
 }
 

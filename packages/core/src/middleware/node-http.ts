@@ -1,5 +1,6 @@
 import type { ReportMeta } from '../report.js';
 import type { RequestHandle } from './controller.js';
+import { replaceNodeResponseWithReport } from './trigger-node.js';
 
 /** The parts of node:http's ServerResponse used here (structural, so no node: import). */
 export interface NodeResponseLike {
@@ -58,4 +59,6 @@ export function attachToNodeResponse(
   };
   res.once('finish', done);
   res.once('close', done);
+  // `?profile` (allowed): the response becomes the report.
+  if (handle.trigger) replaceNodeResponseWithReport(handle, res as Parameters<typeof replaceNodeResponseWithReport>[1], describe);
 }

@@ -35,7 +35,7 @@ export function viewerMain(): void {
     parent: Row | null;
     open: boolean;
   }
-  const KINDS = ['app', 'library', 'native', 'idle', 'program', 'gc', 'root', 'prof'];
+  const KINDS = ['app', 'library', 'native', 'idle', 'program', 'gc', 'root', 'prof', 'await'];
   const dataEl = document.getElementById('prof-data');
   const data: Data = JSON.parse(dataEl ? dataEl.textContent || '{}' : '{}');
   const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;

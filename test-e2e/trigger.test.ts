@@ -1,0 +1,100 @@
+import { gunzipSync } from 'node:zlib';
+import { Profile } from 'pprof-format';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProfilerOptions } from '@prof/core';
+import { express } from './apps/express.js';
+import { koa } from './apps/koa.js';
+import type { AppFactory, RunningApp } from './apps/types.js';
+import { captureLogger, get, reportSink, stableHeaders } from './helpers.js';
+
+// `?profile` and the header trigger on real servers with the real sampler: the response is the
+// report only when `allow` says yes; otherwise the app's answer is untouched, byte for byte.
+for (const factory of [express, koa] as AppFactory[]) {
+  describe(`${factory.name}: queryParam/header triggers`, () => {
+    const logger = captureLogger();
+    const sink = reportSink();
+    let allowed: RunningApp;
+    let refused: RunningApp;
+    let noAllow: RunningApp;
+    let bare: RunningApp;
+    const base: ProfilerOptions = { logger, printEachRequest: false, queryParam: 'profile', header: 'X-Profile', enabled: false };
+
+    beforeAll(async () => {
+      process.env.NODE_ENV = 'production';
+      allowed = await factory.start({ ...base, onReport: sink.onReport, allow: (req) => (req as object) !== null });
+      refused = await factory.start({ ...base, allow: () => false });
+      noAllow = await factory.start({ ...base });
+      bare = await factory.start(false);
+    });
+    afterAll(async () => {
+      for (const a of [allowed, refused, noAllow, bare]) await a?.close();
+    });
+
+    it('?profile answers with the interactive HTML report of that request, though enabled is false', async () => {
+      const res = await get(`${allowed.url}/cpu?n=300000&profile`);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+      expect(res.body.startsWith('<!doctype html>')).toBe(true);
+      expect(res.body).not.toContain('"sum"');
+      const json = /<script type="application\/json" id="prof-data">([^<]*)<\/script>/.exec(res.body);
+      expect(json).not.toBeNull();
+      const data = JSON.parse(json![1]!);
+      expect(data.meta).toMatchObject({ method: 'GET', path: '/cpu?n=300000&profile', route: '/cpu', status: 200 });
+      expect(data.frames.map((f: unknown[]) => f[0])).toContain('getSumOfList');
+    });
+
+    it('?profile=speedscope and the header pick other formats with their content types', async () => {
+      const ss = await get(`${allowed.url}/users/7?profile=speedscope`);
+      expect(ss.status).toBe(200);
+      expect(ss.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(ss.headers['content-disposition']).toMatch(/^attachment; filename="prof-[a-z0-9-]+\.speedscope\.json"$/);
+      const file = JSON.parse(ss.body);
+      expect(file.profiles[0].type).toBe('sampled');
+      expect(file.name).toBe('GET /users/7?profile=speedscope (200)');
+
+      const collapsed = await get(`${allowed.url}/cpu?n=300000`, { headers: { 'X-Profile': 'collapsed' } });
+      expect(collapsed.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(collapsed.body).toMatch(/getSumOfList \([^)]*\) \d+\n/);
+
+      const res = await fetch(`${allowed.url}/cpu?n=300000&profile=pprof`);
+      expect(res.headers.get('content-type')).toBe('application/octet-stream');
+      const p = Profile.decode(gunzipSync(new Uint8Array(await res.arrayBuffer())));
+      expect(p.sample.length).toBeGreaterThan(0);
+    });
+
+    it('an error route is still profiled and answered with the report; the report records the app status', async () => {
+      const res = await get(`${allowed.url}/error?profile=json`);
+      expect(res.status).toBe(200);
+      const report = JSON.parse(res.body);
+      expect(report.schema).toBe('prof.report/1');
+      expect(report.meta.status).toBe(500);
+    });
+
+    it('without allow, or when allow says no, the app answers exactly as without prof', async () => {
+      for (const app of [refused, noAllow]) {
+        for (const route of ['/cpu?n=100000&profile', '/users/7?profile=speedscope', '/error?profile']) {
+          const [a, b] = [await get(app.url + route), await get(bare.url + route)];
+          expect(a.status, route).toBe(b.status);
+          expect(a.body, route).toBe(b.body);
+          expect(stableHeaders(a.headers), route).toEqual(stableHeaders(b.headers));
+        }
+        const h = await get(`${app.url}/cpu?n=100000`, { headers: { 'X-Profile': 'html' } });
+        const hb = await get(`${bare.url}/cpu?n=100000`, { headers: { 'X-Profile': 'html' } });
+        expect(h.body).toBe(hb.body);
+        expect(stableHeaders(h.headers)).toEqual(stableHeaders(hb.headers));
+      }
+      expect(logger.errors).toEqual([]);
+    });
+
+    it('requests without the trigger are not profiled when enabled is false', async () => {
+      const before = sink.reports.length;
+      const res = await get(`${allowed.url}/cpu?n=100000`);
+      const plain = await get(`${bare.url}/cpu?n=100000`);
+      expect(res.body).toBe(plain.body);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(sink.reports.length).toBe(before);
+    });
+  });
+}
