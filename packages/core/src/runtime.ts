@@ -51,8 +51,17 @@ export function requireBuiltin<K extends keyof BuiltinMap>(id: K): BuiltinMap[K]
   return mod;
 }
 
+const g = globalThis as { navigator?: { userAgent?: unknown }; Deno?: unknown; Bun?: unknown };
+
+// workerd (with or without nodejs_compat), Deno and Bun may all offer `process.versions.node` and
+// getBuiltinModule, yet none exposes V8's CPU profiler; so name them rather than trust `process`.
 export const isNode: boolean =
-  typeof proc?.versions?.node === 'string' && typeof proc.getBuiltinModule === 'function';
+  typeof proc?.versions?.node === 'string' &&
+  typeof proc.getBuiltinModule === 'function' &&
+  proc.versions.bun === undefined &&
+  g.Bun === undefined &&
+  g.Deno === undefined &&
+  !(typeof g.navigator?.userAgent === 'string' && g.navigator.userAgent.startsWith('Cloudflare-Workers'));
 
 /**
  * Monotonic microseconds on the same clock as V8's sample timestamps
