@@ -271,13 +271,11 @@ function openInBrowser(file: string): void {
 }
 
 /** Renders and writes the report; returns nothing, throws one-line Errors. */
-function emit(session: Session, opts: CliOptions, format: OutputFormat, renderDefaults: RenderOptions, saved: boolean): void {
+function emit(session: Session, opts: CliOptions, format: OutputFormat, renderDefaults: RenderOptions, again: string | undefined): void {
   const toTerminal = !opts.outfile && process.stderr.isTTY === true;
   const color = opts.color ?? (toTerminal && !process.env.NO_COLOR);
   const report = toReport(session, renderDefaults, color);
-  const hint = saved || session.format === 'prof.session/1'
-    ? `To view this report with different options, run:\n    prof --load-prev ${session.id} [options]\n`
-    : '';
+  const hint = again ? `To view this report with different options, run:\n    ${again} [options]\n` : '';
   const note = notProfiledNote(session);
 
   if (opts.open) {
@@ -365,7 +363,8 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
     if (opts.load !== undefined || opts.loadPrev !== undefined) {
       const session = opts.load !== undefined ? loadFile(opts.load) : loadPrevious(opts.loadPrev!);
       if (session.cwd && session.cwd !== process.cwd() && fs.existsSync(session.cwd)) process.chdir(session.cwd);
-      emit(session, opts, format, renderDefaults, false);
+      const again = opts.load !== undefined ? `prof --load ${quote(opts.load)}` : `prof --load-prev ${session.id}`;
+      emit(session, opts, format, renderDefaults, again);
       return { code: 0 };
     }
 
@@ -397,7 +396,7 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
       session = { format: 'prof.session/1', id: 'unsaved', ...fields };
       saved = false;
     }
-    emit(session, opts, format, renderDefaults, saved);
+    emit(session, opts, format, renderDefaults, saved ? `prof --load-prev ${session.id}` : undefined);
     return exit;
   } catch (err) {
     if (err instanceof UsageError) return { code: fail(err.message, 2) };

@@ -42,14 +42,21 @@ function stamp(d: Date): string {
 export function saveSession(session: Omit<Session, 'id' | 'format'>, dir = sessionsDir()): Session {
   fs.mkdirSync(dir, { recursive: true });
   const base = stamp(new Date(session.startedAt));
-  for (let n = 1; ; n++) {
+  // Runs of the same second get -2, -3…; continue after the highest so a pruned id is not reused.
+  let first = 1;
+  for (const e of listSessions(dir)) {
+    if (e.id === base) first = Math.max(first, 2);
+    const m = e.id.startsWith(`${base}-`) ? /^\d+$/.exec(e.id.slice(base.length + 1)) : null;
+    if (m) first = Math.max(first, Number(m[0]) + 1);
+  }
+  for (let n = first; ; n++) {
     const id = n === 1 ? base : `${base}-${n}`;
     const full: Session = { format: 'prof.session/1', id, ...session };
     try {
       // 'wx': two runs finishing in the same second never overwrite each other.
       fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify(full), { flag: 'wx' });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && n < 1000) continue;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && n < first + 1000) continue;
       throw err;
     }
     prune(dir);

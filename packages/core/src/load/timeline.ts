@@ -69,18 +69,38 @@ export function timelineView(report: Report, overrides: RenderOptions = {}): Vie
 
   const total = root.node.time;
   const threshold = total * opts.filterThreshold;
+  const absorb = (into: TimelineNode, from: TimelineNode): void => {
+    into.node.time += from.node.time;
+    into.self += from.self;
+    into.kids.push(...from.kids);
+    if (from.folded) for (const f of from.folded) into.folded?.add(f);
+    if (from.node.hidden && into.node.hidden) {
+      for (const lib of from.node.hidden.libraries) if (!into.node.hidden.libraries.includes(lib)) into.node.hidden.libraries.push(lib);
+    }
+  };
+  const mergeRuns = (kids: TimelineNode[]): TimelineNode[] => {
+    const out: TimelineNode[] = [];
+    for (const k of kids) {
+      const last = out[out.length - 1];
+      if (last && last.key === k.key) absorb(last, k);
+      else out.push(k);
+    }
+    return out;
+  };
+  // A GC pause or a [program] sample under the threshold should not split a function's run in
+  // two: merge runs, drop what is under the threshold, and merge the runs that became adjacent.
+  const visibleKids = (kids: TimelineNode[]): TimelineNode[] =>
+    mergeRuns(mergeRuns(kids).filter((k) => k.node.time >= threshold && k.node.time > 0));
   const finish = (t: TimelineNode): ViewNode => {
     const v = t.node;
-    for (const k of t.kids) if (k.node.time >= threshold && k.node.time > 0) v.children.push(finish(k));
+    for (const k of visibleKids(t.kids)) v.children.push(finish(k));
     if (v.children.length > 0 && t.self > 0 && t.self >= threshold) {
       v.children.push({ kind: 'self', frame: { ...v.frame, name: '[self]', file: '', line: 0, kind: 'app', library: undefined }, time: t.self, children: [] });
     }
     if (v.hidden) v.hidden.count = t.folded?.size ?? 0;
     return v;
   };
-  const roots: ViewNode[] = [];
-  for (const k of root.kids) if (k.node.time >= threshold && k.node.time > 0) roots.push(finish(k));
-  return { roots, total };
+  return { roots: visibleKids(root.kids).map(finish), total };
 }
 
 /** The text report in timeline mode (same header as Report.text()). */
