@@ -202,7 +202,7 @@ export function viewerMain(): void {
   let selected: Row | null = null;
   const labelOf = (r: Row): string => {
     if (r.kind === 'self') return '[self]';
-    if (r.kind === 'group') return `[${r.hidden} frames hidden]`;
+    if (r.kind === 'group') return `[${r.hidden} frame${r.hidden === 1 ? '' : 's'} hidden]`;
     return frames[r.frame]![0];
   };
   const locOf = (r: Row): string => {
@@ -283,7 +283,7 @@ export function viewerMain(): void {
       highlight(fn, labelOf(r));
       row.appendChild(fn);
       if (r.kind === 'group' || r.hidden > 0) {
-        const tag = el('span', 'tag', (r.kind === 'group' ? '' : `${r.hidden} frames hidden: `) + r.libs.join(', '));
+        const tag = el('span', 'tag', (r.kind === 'group' ? '' : `${r.hidden} frame${r.hidden === 1 ? '' : 's'} hidden: `) + r.libs.join(', '));
         tag.title = r.reveal ? 'library frames shown' : 'show the hidden frames';
         tag.dataset.reveal = String(r.id);
         row.appendChild(tag);

@@ -1,0 +1,176 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Report, type Samples } from '@prof/core';
+import { express } from './apps/express.js';
+import type { RunningApp } from './apps/types.js';
+import { get, reportSink } from './helpers.js';
+
+// The HTML report in a real (Debian) Chromium, opened from disk with every network request
+// refused. Without Chromium the suite is skipped locally and fails under CI=true.
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const outDir = path.resolve('test-results/html-report');
+
+describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () => {
+  let browser: Browser;
+  let app: RunningApp;
+  let report: Report;
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`Chromium is required under CI: ${CHROMIUM} is missing (apt-get install chromium)`);
+    mkdirSync(outDir, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
+    });
+    const sink = reportSink();
+    process.env.NODE_ENV = 'production';
+    app = await express.start({ printEachRequest: false, onReport: sink.onReport });
+    const res = await get(`${app.url}/cpu?n=2000000`);
+    expect(res.status).toBe(200);
+    [report] = (await sink.waitFor(1)) as [Report];
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Opens a file with every request but that file aborted; returns what was attempted and any errors. */
+  async function open(file: string): Promise<{ page: Page; attempted: string[]; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const fileUrl = pathToFileURL(file).href;
+    const attempted: string[] = [];
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => {
+      if (r.url() !== fileUrl) attempted.push(r.url());
+    });
+    await page.route('**/*', (route) => (route.request().url() === fileUrl ? route.continue() : route.abort()));
+    await page.goto(fileUrl);
+    await page.waitForSelector('body[data-ready="true"]');
+    return { page, attempted, errors };
+  }
+
+  it('opens from disk with no network request and no console error; tree, search, flame view and focus work', async () => {
+    const file = path.join(outDir, 'express-cpu.html');
+    writeFileSync(file, report.html());
+    const { page, attempted, errors } = await open(file);
+
+    await expect(page.locator('#title').textContent()).resolves.toBe('GET /cpu?n=2000000');
+    await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe('/cpu');
+    await expect(page.locator('#meta [data-field="status"] b').textContent()).resolves.toBe('200');
+    await expect(page.locator('#meta [data-field="samples"] b').textContent()).resolves.toBe(String(report.meta.sampleCount));
+
+    // The heaviest path opens by itself: the route's work is visible at once.
+    await expect(page.locator('#tree .row .fn', { hasText: /^getSumOfList$/ }).count()).resolves.toBeGreaterThan(0);
+
+    // Collapse everything, then expand the first row by its toggle.
+    await page.click('#collapse');
+    const rowsCollapsed = await page.locator('#tree .row').count();
+    const first = page.locator('#tree .row').first();
+    await expect(first.getAttribute('aria-expanded')).resolves.toBe('false');
+    await first.locator('.tog').click();
+    await expect(page.locator('#tree .row').first().getAttribute('aria-expanded')).resolves.toBe('true');
+    expect(await page.locator('#tree .row').count()).toBeGreaterThan(rowsCollapsed);
+
+    // Keyboard: select the first row, move down, open with →.
+    await page.locator('#tree .row').first().click();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.locator('#tree .row.sel').count()).resolves.toBe(1);
+
+    // Search highlights the match and keeps only rows on a path to it.
+    await page.fill('#search', 'getsumoflist');
+    await expect(page.locator('#tree mark').first().textContent()).resolves.toBe('getSumOfList');
+    const rows = await page.locator('#tree .row .fn').allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[rows.length - 1]).toBe('getSumOfList');
+    await page.screenshot({ path: path.join(outDir, 'tree-search.png'), fullPage: true });
+    await page.fill('#search', '');
+
+    // Time as a share of the total.
+    await page.selectOption('#unit', 'pct');
+    await expect(page.locator('#tree .row .time').first().textContent()).resolves.toMatch(/%$/);
+
+    // Flame view: hover names a frame, click focuses it (zooms to its time span).
+    await page.click('#tab-flame');
+    await expect(page.locator('#flame-view').isVisible()).resolves.toBe(true);
+    const box = (await page.locator('#canvas').boundingBox())!;
+    expect(box.height).toBeGreaterThan(18);
+    const t1Before = await page.locator('#t1').textContent();
+    await page.mouse.move(box.x + box.width / 2, box.y + 9);
+    await expect(page.locator('#tip').isVisible()).resolves.toBe(true);
+    expect((await page.locator('#tip').textContent())!.length).toBeGreaterThan(0);
+    // Find getSumOfList by hovering down the middle column, then click it to focus.
+    let hit: number | undefined;
+    for (let y = box.y + 9; y < box.y + box.height && hit === undefined; y += 18) {
+      await page.mouse.move(box.x + box.width / 2, y);
+      if ((await page.locator('#tip').textContent())?.startsWith('getSumOfList')) hit = y;
+    }
+    expect(hit).toBeDefined();
+    await page.mouse.click(box.x + box.width / 2, hit!);
+    await expect(page.locator('#focus').textContent()).resolves.toMatch(/^focused: getSumOfList \(/);
+    expect(await page.locator('#t1').textContent()).not.toBe(t1Before);
+    await page.screenshot({ path: path.join(outDir, 'flame-focus.png'), fullPage: true });
+
+    expect(attempted).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders a hostile path and function name as text; no injected script runs', async () => {
+    const evilName = `</script><script>window.__pwned=1</script>"'<img src=x onerror="window.__pwned=2">`;
+    const s = report.samples;
+    const target = s.frames.findIndex((f) => f.functionName === 'getSumOfList');
+    expect(target).toBeGreaterThanOrEqual(0);
+    // The real recording with one frame renamed (V8 will not name a function like this).
+    const frames = s.frames.map((f, i) => (i === target ? { ...f, functionName: evilName, url: `${f.url}?</script>` } : f));
+    const samples: Samples = { ...s, frames };
+    const evil = new Report(samples, { ...report.meta, path: '/<script>x</script>', route: `"><script>window.__pwned=3</script>` });
+    const html = evil.html();
+    // Exactly our two script elements in the file.
+    expect(html.match(/<script/g)!.length).toBe(2);
+    const file = path.join(outDir, 'escaping.html');
+    writeFileSync(file, html);
+    const { page, attempted, errors } = await open(file);
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect(page.locator('#title').textContent()).resolves.toBe('GET /<script>x</script>');
+    await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe(`"><script>window.__pwned=3</script>`);
+    await page.fill('#search', 'pwned');
+    const names = await page.locator('#tree .row .fn').allTextContents();
+    expect(names).toContain(evilName);
+    await expect(page.locator('img').count()).resolves.toBe(0);
+    await expect(page.locator('script').count()).resolves.toBe(2);
+    await expect(page.evaluate(() => document.title)).resolves.toBe('prof: GET /<script>x</script>');
+    await page.screenshot({ path: path.join(outDir, 'escaping.png'), fullPage: true });
+    expect(attempted).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('speedscope imports the speedscope export with its own importer', async () => {
+    const require = createRequire(import.meta.url);
+    const dir = path.join(path.dirname(require.resolve('speedscope/package.json')), 'dist/release');
+    const profileFile = path.join(outDir, 'express-cpu.speedscope.json');
+    writeFileSync(profileFile, report.speedscope());
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // speedscope's own files load from disk; anything else is refused.
+    await page.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : route.abort()));
+    await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
+    await page.setInputFiles('input[type=file]', profileFile);
+    // speedscope shows the profile's name in its toolbar once the import succeeded.
+    await page.waitForFunction((name) => document.body.innerText.includes(name), 'GET /cpu?n=2000000 (200)', { timeout: 15_000 });
+    await page.screenshot({ path: path.join(outDir, 'speedscope.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
