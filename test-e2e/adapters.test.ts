@@ -209,3 +209,72 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     expect(logger.errors.filter((m) => !m.startsWith('prof: interval'))).toEqual([]);
   });
 });
+
+// Outside the app contract: a route that sets its own Server-Timing keeps it, and ours is appended,
+// whichever way the framework hands headers to node:http (setHeader, or writeHead's argument).
+describe('the app’s own Server-Timing survives', () => {
+  const cases: [string, (opts: ProfilerOptions) => Promise<{ url: string; close(): Promise<void> }>][] = [
+    [
+      'fastify',
+      async (opts) => {
+        const { default: Fastify } = await import('fastify');
+        const { profiler } = await import('@prof/fastify');
+        const app = Fastify();
+        await app.register(profiler, opts);
+        app.get('/', (_req, reply) => {
+          reply.header('Server-Timing', 'db;dur=5').send('ok');
+        });
+        const url = await app.listen({ port: 0, host: '127.0.0.1' });
+        return { url, close: () => app.close() };
+      },
+    ],
+    [
+      'hono',
+      async (opts) => {
+        const { Hono } = await import('hono');
+        const { serve } = await import('@hono/node-server');
+        const { profiler } = await import('@prof/hono');
+        const app = new Hono();
+        app.use(profiler(opts));
+        app.get('/', (c) => c.text('ok', 200, { 'Server-Timing': 'db;dur=5' }));
+        const server = await new Promise<import('node:http').Server>((resolve) => {
+          const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as import('node:http').Server));
+        });
+        const { port } = server.address() as { port: number };
+        return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+      },
+    ],
+    [
+      'koa',
+      async (opts) => {
+        // test-e2e has no @types/koa: the little used here, typed structurally.
+        type Ctx = { set(name: string, value: string): void; body: unknown };
+        type KoaApp = { use(mw: (ctx: Ctx, next: () => Promise<void>) => unknown): void; callback(): import('node:http').RequestListener };
+        const koaModule = 'koa';
+        const { default: Koa } = (await import(koaModule)) as { default: new () => KoaApp };
+        const { createServer } = await import('node:http');
+        const { profiler } = await import('@prof/koa');
+        const app = new Koa();
+        app.use(profiler(opts) as unknown as (ctx: Ctx, next: () => Promise<void>) => unknown);
+        app.use((ctx) => {
+          ctx.set('Server-Timing', 'db;dur=5');
+          ctx.body = 'ok';
+        });
+        const server = createServer(app.callback());
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        const { port } = server.address() as { port: number };
+        return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+      },
+    ],
+  ];
+  it.each(cases)('%s', async (_name, make) => {
+    const app = await make({ serverTiming: true, printEachRequest: false });
+    try {
+      const res = await get(app.url);
+      expect(res.body).toBe('ok');
+      expect(res.headers['server-timing']).toMatch(/^db;dur=5, prof;dur=\d+(\.\d+)?/);
+    } finally {
+      await app.close();
+    }
+  });
+});

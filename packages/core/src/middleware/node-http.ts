@@ -22,6 +22,31 @@ export function appendServerTiming(res: Pick<NodeResponseLike, 'getHeader' | 'se
 }
 
 /**
+ * writeHead(status, [message], headers): headers given there win over setHeader's, so when they
+ * carry the app's Server-Timing (Fastify and @hono/node-server pass all headers this way), append
+ * ours to that entry instead. Returns false when they do not.
+ */
+function appendToWriteHeadHeaders(args: unknown[], value: string): boolean {
+  const i = typeof args[1] === 'string' ? 2 : 1;
+  const headers = args[i];
+  const join = (v: unknown): string => `${Array.isArray(v) ? v.join(', ') : String(v)}, ${value}`;
+  if (Array.isArray(headers)) {
+    // The raw form: [name, value, name, value, …].
+    const at = headers.findIndex((h, n) => n % 2 === 0 && String(h).toLowerCase() === 'server-timing');
+    if (at === -1) return false;
+    const copy = headers.slice();
+    copy[at + 1] = join(copy[at + 1]);
+    args[i] = copy;
+    return true;
+  }
+  if (headers === null || typeof headers !== 'object') return false;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'server-timing');
+  if (key === undefined) return false;
+  args[i] = { ...headers, [key]: join((headers as Record<string, unknown>)[key]) };
+  return true;
+}
+
+/**
  * Wires a node:http response to a request handle: Server-Timing just before the headers go
  * out, and finish() once the response has been sent or the client has gone away.
  */
@@ -37,7 +62,7 @@ export function attachToNodeResponse(
       if (!this.headersSent) {
         try {
           const value = handle.serverTiming();
-          if (value) appendServerTiming(this, value);
+          if (value && !appendToWriteHeadHeaders(args, value)) appendServerTiming(this, value);
         } catch {
           // The response matters more than the header.
         }
