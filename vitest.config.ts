@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test-e2e/**/*.test.ts'],
+    // Tests that measure shares of wall time run alone afterwards (vitest.serial.config.ts).
+    exclude: ['**/node_modules/**', '**/*.serial.test.ts'],
     pool: 'forks',
     // Two cores: sampling tests measure shares of CPU, so keep the machine from being oversubscribed.
     maxWorkers: 2,

@@ -83,6 +83,12 @@ export interface ProfilerOptions {
   maxConcurrent?: number;
   /** A request profiled longer than this many milliseconds is cut off and marked truncated. Default 30000. */
   maxDuration?: number;
+  /**
+   * 'context' (default): a report holds only the samples taken while its request's own async
+   * context ran; the rest of its wall time is `[await]`. 'window': every sample between the
+   * request's start and end, whoever's work it was.
+   */
+  attribution?: 'context' | 'window';
 }
 
 export interface ResolvedRenderOptions {
@@ -115,6 +121,7 @@ export interface ResolvedOptions {
   sampler: SamplerKind;
   maxConcurrent: number;
   maxDuration: number;
+  attribution: 'context' | 'window';
 }
 
 export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}.{ext}';
@@ -122,7 +129,7 @@ export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}.{ext}';
 const OPTION_NAMES = [
   'interval', 'enabled', 'output', 'printEachRequest', 'outputDir', 'fileName', 'queryParam',
   'header', 'allow', 'slowThreshold', 'render', 'onReport', 'serverTiming', 'logger', 'sampler',
-  'maxConcurrent', 'maxDuration',
+  'maxConcurrent', 'maxDuration', 'attribution',
 ] as const satisfies readonly (keyof ProfilerOptions)[];
 
 const RENDER_OPTION_NAMES = [
@@ -279,6 +286,9 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
   const maxDuration = opts.maxDuration ?? 30_000;
   if (!(isFiniteNumber(maxDuration) && maxDuration > 0)) fail('maxDuration', 'a number of milliseconds > 0', maxDuration);
 
+  const attribution = opts.attribution ?? 'context';
+  if (attribution !== 'context' && attribution !== 'window') fail('attribution', "'context' or 'window'", attribution);
+
   const queryParam = optString('queryParam', /^[A-Za-z0-9_.-]+$/, 'a query parameter name (letters, digits, _ . -)');
   const header = optString('header', /^[A-Za-z0-9-]+$/, 'an HTTP header name');
 
@@ -301,6 +311,7 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
     sampler,
     maxConcurrent,
     maxDuration,
+    attribution,
   };
 }
 

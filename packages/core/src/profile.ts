@@ -1,6 +1,7 @@
 import { fillRenderOptions, resolveRenderOptions, type Logger, type RenderOptions, type SamplerKind } from './options.js';
 import { Report, cpuTimeOfSamples, nextReportId } from './report.js';
-import { getSharedSampler } from './sampler/shared.js';
+import { getContextTimeline } from './sampler/context.js';
+import { getSharedSampler, type Recording } from './sampler/shared.js';
 
 export interface ProfileOptions {
   /** Sampling interval, µs. Default 1000. */
@@ -11,6 +12,8 @@ export interface ProfileOptions {
   /** Shown in the report header as `Program:`. Default: the function's name. */
   name?: string;
   logger?: Logger;
+  /** 'context' (default): only fn's own async context; 'window': everything the thread ran meanwhile. */
+  attribution?: 'context' | 'window';
 }
 
 const quietLogger: Logger = { info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) };
@@ -25,10 +28,20 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   const render = resolveRenderOptions(options.render);
   fillRenderOptions(render);
   const sampler = getSharedSampler(options.sampler ?? 'auto', interval, options.logger ?? quietLogger);
+  const attribution = options.attribution ?? 'context';
+  if (attribution !== 'context' && attribution !== 'window') {
+    throw new TypeError(`prof: option \`attribution\` must be 'context' or 'window'; got ${String(attribution)}`);
+  }
   const startedAt = new Date().toISOString();
-  const rec = sampler.begin();
+  const timeline = attribution === 'context' ? getContextTimeline() : undefined;
+  let rec!: Recording;
+  const run = (): unknown => {
+    rec = sampler.begin(attribution === 'context');
+    return fn();
+  };
   try {
-    await fn();
+    // A scope of its own: the context opened for fn must not leak into the caller's.
+    await (timeline ? timeline.isolate(run) : run());
   } catch (err) {
     sampler.discard(rec);
     throw err;

@@ -45,17 +45,20 @@ export function nextReportId(): string {
   return `${Date.now().toString(36)}-${counter.toString(36)}`;
 }
 
-/** µs of samples whose leaf frame is not V8's `(idle)`. */
+/** µs of the recording's own samples: not V8's `(idle)`, not `(await)` (other contexts' time). */
 export function cpuTimeOfSamples(samples: Samples): number {
-  let idle = 0;
+  let waiting = 0;
   let total = 0;
-  const idleFrame = samples.frames.findIndex((f) => f.functionName === '(idle)' && f.url === '');
+  const notCpu = new Set<number>();
+  samples.frames.forEach((f, i) => {
+    if (f.url === '' && (f.functionName === '(idle)' || f.functionName === '(await)')) notCpu.add(i);
+  });
   for (let i = 0; i < samples.stacks.length; i++) {
     const w = samples.weights[i]!;
     total += w;
-    if (idleFrame >= 0 && samples.stackFrame[samples.stacks[i]!] === idleFrame) idle += w;
+    if (notCpu.size && notCpu.has(samples.stackFrame[samples.stacks[i]!]!)) waiting += w;
   }
-  return total - idle;
+  return total - waiting;
 }
 
 /**

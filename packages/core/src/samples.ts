@@ -23,6 +23,17 @@ export interface Samples {
   interval: number;
 }
 
+/** Pseudo-frame for time a request spent waiting while other code ran. */
+export const AWAIT_FRAME: CallFrame = { functionName: '(await)', url: '', lineNumber: 0, columnNumber: 0 };
+
+/** Which context ran when, for one recording (see sampler/context.ts). */
+export interface Ownership {
+  /** The recording's context was running at time t. */
+  at(t: number): boolean;
+  /** µs of [a, b] during which the recording's context was running. */
+  overlap(a: number, b: number): number;
+}
+
 export function frameKey(f: CallFrame): string {
   return `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}`;
 }
@@ -65,6 +76,8 @@ export class SamplesBuilder {
     this.times.push(time);
   }
 
+  private awaitStack = -1;
+
   /** Adds the samples of a segment that fall in [start, end]. */
   addSegment(seg: Segment, start: number, end: number): void {
     const memo = new Int32Array(seg.parent.length).fill(-2);
@@ -94,7 +107,13 @@ export class SamplesBuilder {
     }
   }
 
-  build(start: number, end: number, interval: number): Samples {
+  /**
+   * The samples in time order, each weighted by the time since the previous one. With `own`,
+   * samples taken while another context ran go to one `(await)` frame, and each gap is split
+   * between the recording's own time and waiting by the context timeline, so own time is
+   * right to the transition rather than to the sample; the tree still sums to the wall time.
+   */
+  build(start: number, end: number, interval: number, own?: Ownership): Samples {
     // Samples may arrive from two overlapping segments: order by time and drop duplicates.
     const order = this.times.map((_, i) => i).sort((a, b) => this.times[a]! - this.times[b]!);
     const stacks: number[] = [];
@@ -109,10 +128,41 @@ export class SamplesBuilder {
     }
     const weights = new Float64Array(timestamps.length);
     let prev = start;
-    for (let i = 0; i < timestamps.length; i++) {
-      const t = timestamps[i]!;
-      weights[i] = Math.max(t - prev, 0);
-      prev = t;
+    if (!own) {
+      for (let i = 0; i < timestamps.length; i++) {
+        const t = timestamps[i]!;
+        weights[i] = Math.max(t - prev, 0);
+        prev = t;
+      }
+    } else {
+      if (this.awaitStack < 0 && timestamps.length) this.awaitStack = this.stack(-1, this.frame(AWAIT_FRAME));
+      // Time of one kind inside a sample of the other kind goes to the nearest sample of its kind.
+      let lastOwn = -1;
+      let lastAwait = -1;
+      let carryOwn = 0;
+      let carryAwait = 0;
+      for (let i = 0; i < timestamps.length; i++) {
+        const t = timestamps[i]!;
+        const gap = Math.max(t - prev, 0);
+        const mine = Math.min(own.overlap(prev, t), gap);
+        if (own.at(t)) {
+          weights[i] = mine + carryOwn;
+          carryOwn = 0;
+          if (lastAwait >= 0) weights[lastAwait] = weights[lastAwait]! + gap - mine;
+          else carryAwait += gap - mine;
+          lastOwn = i;
+        } else {
+          stacks[i] = this.awaitStack;
+          weights[i] = gap - mine + carryAwait;
+          carryAwait = 0;
+          if (lastOwn >= 0) weights[lastOwn] = weights[lastOwn]! + mine;
+          else carryOwn += mine;
+          lastAwait = i;
+        }
+        prev = t;
+      }
+      // Nothing of one kind to carry to: keep the time anyway, so the sum stays the wall time.
+      if (timestamps.length) weights[timestamps.length - 1] = weights[timestamps.length - 1]! + carryOwn + carryAwait;
     }
     return {
       frames: this.frames,

@@ -99,7 +99,7 @@ export class Profiler {
     let rec: Recording | undefined;
     if (sampler) {
       try {
-        rec = sampler.begin();
+        rec = sampler.begin(o.attribution === 'context');
       } catch (err) {
         this.fault('sampler start', err);
       }

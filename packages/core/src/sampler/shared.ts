@@ -3,12 +3,15 @@ import { nowUs } from '../runtime.js';
 import { SamplesBuilder, type Samples } from '../samples.js';
 import { loadBackend, type Backend } from './backend.js';
 import { toSegment, type Segment } from './segment.js';
+import { getContextTimeline, type ContextTimeline } from './context.js';
 
 /** One profiled span of time (a request, a profile() call) on the shared sampler. */
 export interface Recording {
   readonly start: number;
   end: number | undefined;
   segments: Segment[];
+  /** Context id when samples are attributed by async context (0: every sample of the window). */
+  ctx: number;
   settle?: { resolve(s: Samples): void; reject(e: unknown): void };
 }
 
@@ -34,6 +37,7 @@ export class SharedSampler {
   private rotationPending = false;
   private lastRotation = 0;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private timeline: ContextTimeline | null | undefined;
 
   constructor(
     readonly backend: Backend,
@@ -51,7 +55,11 @@ export class SharedSampler {
     return this.inFlight.size;
   }
 
-  begin(): Recording {
+  /**
+   * Opens a recording. With `attribute`, the code running now and everything it schedules is
+   * the recording's context, and only samples taken in it count as its own.
+   */
+  begin(attribute = false): Recording {
     if (this.lingerTimer) {
       clearTimeout(this.lingerTimer);
       this.lingerTimer = undefined;
@@ -60,7 +68,12 @@ export class SharedSampler {
       this.backend.start(0);
       this.slot = 0;
     }
-    const rec: Recording = { start: nowUs(), end: undefined, segments: [] };
+    let ctx = 0;
+    if (attribute) {
+      this.timeline ??= getContextTimeline() ?? null;
+      ctx = this.timeline?.enter() ?? 0;
+    }
+    const rec: Recording = { start: nowUs(), end: undefined, segments: [], ctx };
     this.inFlight.add(rec);
     return rec;
   }
@@ -69,6 +82,7 @@ export class SharedSampler {
   end(rec: Recording, at = nowUs()): Promise<Samples> {
     if (!this.inFlight.delete(rec)) return Promise.reject(new Error('prof: recording already ended'));
     rec.end = at;
+    if (rec.ctx) this.timeline?.leave();
     const done = new Promise<Samples>((resolve, reject) => {
       rec.settle = { resolve, reject };
     });
@@ -79,7 +93,10 @@ export class SharedSampler {
 
   /** Drops a recording whose samples nobody wants (e.g. below slowThreshold). */
   discard(rec: Recording): void {
-    if (this.inFlight.delete(rec) && this.inFlight.size === 0 && this.waiting.length === 0) this.idle();
+    if (this.inFlight.delete(rec)) {
+      if (rec.ctx) this.timeline?.leave();
+      if (this.inFlight.size === 0 && this.waiting.length === 0) this.idle();
+    }
     rec.segments = [];
   }
 
@@ -114,13 +131,24 @@ export class SharedSampler {
     for (const rec of waiting) {
       rec.segments.push(segment);
       try {
-        rec.settle?.resolve(cut(rec, this.interval));
+        rec.settle?.resolve(cut(rec, this.interval, rec.ctx ? this.timeline : null));
       } catch (err) {
         rec.settle?.reject(err);
       }
       rec.segments = [];
     }
+    this.trimTimeline();
     if (this.inFlight.size === 0) this.idle();
+  }
+
+  /** Keeps only the context transitions that open recordings may still need. */
+  private trimTimeline(): void {
+    const tl = this.timeline;
+    if (!tl) return;
+    let oldest = Infinity;
+    for (const rec of this.inFlight) if (rec.ctx && rec.start < oldest) oldest = rec.start;
+    if (oldest === Infinity) tl.clear();
+    else tl.trim(oldest);
   }
 
   /** Nothing open: keep the profile a moment for the next burst, then stop sampling altogether. */
@@ -146,14 +174,14 @@ export class SharedSampler {
   }
 }
 
-function cut(rec: Recording, interval: number): Samples {
+function cut(rec: Recording, interval: number, timeline: ContextTimeline | null | undefined): Samples {
   const builder = new SamplesBuilder();
   const end = rec.end ?? nowUs();
   for (const seg of rec.segments) {
     if (seg.end < rec.start || seg.start > end) continue;
     builder.addSegment(seg, rec.start, end);
   }
-  return builder.build(rec.start, end, interval);
+  return builder.build(rec.start, end, interval, timeline ? timeline.ownership(rec.ctx) : undefined);
 }
 
 // V8 has one CPU profiler per isolate and reuses profile titles, so every copy of core loaded in

@@ -1,7 +1,7 @@
 import { builtin, cwd } from '../runtime.js';
 import type { CallFrame } from '../sampler/backend.js';
 
-export type FrameKind = 'app' | 'library' | 'native' | 'idle' | 'program' | 'gc' | 'root' | 'prof';
+export type FrameKind = 'app' | 'library' | 'native' | 'idle' | 'program' | 'gc' | 'root' | 'prof' | 'await';
 
 /** A call frame as people read it. */
 export interface FrameInfo {
@@ -24,6 +24,7 @@ const PSEUDO: Record<string, { kind: FrameKind; name: string }> = {
   '(program)': { kind: 'program', name: '[program]' },
   '(idle)': { kind: 'idle', name: '[idle]' },
   '(garbage collector)': { kind: 'gc', name: '[garbage collector]' },
+  '(await)': { kind: 'await', name: '[await]' },
 };
 
 function findPackageRoot(file: string): string | undefined {

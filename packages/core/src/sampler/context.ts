@@ -1,0 +1,149 @@
+import type { AsyncLocalStorage, AsyncHook } from 'node:async_hooks';
+import { builtin, nowUs } from '../runtime.js';
+import type { Ownership } from '../samples.js';
+
+interface Store {
+  readonly id: number;
+}
+
+/**
+ * Which profiled request's async context is executing on the main thread, over time.
+ *
+ * V8 records every sample of the thread into every running profile, so overlapping requests see
+ * each other's work. Each attributed recording gets an id carried by AsyncLocalStorage into every
+ * callback, promise and timer its request creates; an async hook notes, as a list of transitions,
+ * when execution switches between contexts. A sample belongs to a request when the context in
+ * effect at its timestamp is the request's. The hook is enabled only while an attributed
+ * recording is open, so nothing runs while no request is profiled.
+ */
+export class ContextTimeline {
+  /** Transition times (µs) and the context id in effect from then on (0: none). */
+  times: number[] = [];
+  ids: number[] = [];
+  private readonly als: AsyncLocalStorage<Store>;
+  private readonly hook: AsyncHook;
+  private current = 0;
+  private stack: number[] = [];
+  private open = 0;
+  private enabled = false;
+  private nextId = 1;
+
+  constructor(mod: NonNullable<ReturnType<typeof builtin<'node:async_hooks'>>>) {
+    this.als = new mod.AsyncLocalStorage<Store>();
+    const als = this.als;
+    this.hook = mod.createHook({
+      before: () => {
+        this.stack.push(this.current);
+        this.switchTo(als.getStore()?.id ?? 0);
+      },
+      after: () => {
+        this.switchTo(this.stack.pop() ?? 0);
+      },
+    });
+  }
+
+  private switchTo(id: number): void {
+    if (id === this.current) return;
+    this.current = id;
+    this.times.push(nowUs());
+    this.ids.push(id);
+  }
+
+  /** Opens a context for the code running now and everything it schedules. */
+  enter(): number {
+    const id = this.nextId++;
+    if (this.nextId > 2 ** 30) this.nextId = 1;
+    if (!this.enabled) {
+      this.stack = [];
+      this.current = 0;
+      this.hook.enable();
+      this.enabled = true;
+    }
+    this.open++;
+    this.als.enterWith({ id });
+    this.switchTo(id);
+    return id;
+  }
+
+  /** Runs fn in a scope of its own, so that an enter() inside does not leak to the caller. */
+  isolate<T>(fn: () => T): T {
+    return this.als.run({ id: 0 }, fn);
+  }
+
+  leave(): void {
+    this.open = Math.max(0, this.open - 1);
+    if (this.open === 0 && this.enabled) {
+      this.hook.disable();
+      this.enabled = false;
+      this.switchTo(0);
+    }
+  }
+
+  /** Index of the last transition at or before t (-1: none). */
+  private indexAt(t: number): number {
+    const times = this.times;
+    let lo = 0;
+    let hi = times.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! <= t) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return k;
+  }
+
+  /** When context `id` ran, as the sample builder asks it. */
+  ownership(id: number): Ownership {
+    const { times, ids } = this;
+    return {
+      at: (t) => {
+        const k = this.indexAt(t);
+        return k >= 0 && ids[k] === id;
+      },
+      overlap: (a, b) => {
+        if (b <= a) return 0;
+        let k = this.indexAt(a);
+        let sum = 0;
+        let from = a;
+        for (; ; k++) {
+          const until = k + 1 < times.length ? Math.min(times[k + 1]!, b) : b;
+          if (k >= 0 && ids[k] === id && until > from) sum += until - from;
+          if (until >= b) break;
+          from = until;
+        }
+        return sum;
+      },
+    };
+  }
+
+  /** Forgets transitions before `before`, keeping the one in effect then. */
+  trim(before: number): void {
+    let k = 0;
+    while (k + 1 < this.times.length && this.times[k + 1]! <= before) k++;
+    if (k > 0) {
+      this.times.splice(0, k);
+      this.ids.splice(0, k);
+    }
+  }
+
+  clear(): void {
+    if (this.enabled) return;
+    this.times = [];
+    this.ids = [];
+  }
+}
+
+const REGISTRY = Symbol.for('prof.contextTimeline');
+
+/** One timeline per process (shared by every copy of core), or undefined without async_hooks. */
+export function getContextTimeline(): ContextTimeline | undefined {
+  const g = globalThis as unknown as Record<symbol, ContextTimeline | undefined>;
+  const existing = g[REGISTRY];
+  if (existing) return existing;
+  const mod = builtin('node:async_hooks');
+  if (!mod) return undefined;
+  return (g[REGISTRY] = new ContextTimeline(mod));
+}

@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profiler } from '@prof/express';
+import type { CallNode, Report } from '@prof/core';
+import { get, listen, reportSink } from './helpers.js';
+
+// Overlapping requests on one real server with the real sampler: each report must hold its own
+// request's work only (issue 6), the rest of its time as [await].
+function spin(ms: number): number {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) x += Math.sqrt(x + 1);
+  return x;
+}
+function functionA(ms: number): number {
+  return spin(ms);
+}
+function functionB(ms: number): number {
+  return spin(ms);
+}
+function work(ms: number): number {
+  return spin(ms);
+}
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function under(node: CallNode, name: string): number {
+  if (node.frame.name === name) return node.total;
+  return node.children.reduce((s, c) => s + under(c, name), 0);
+}
+function ownTime(r: Report): number {
+  const root = r.tree();
+  const waiting = root.children.filter((c) => c.frame.kind === 'await' || c.frame.kind === 'idle').reduce((s, c) => s + c.total, 0);
+  return root.total - waiting;
+}
+
+function makeApp(onReport: (r: Report) => void, attribution: 'context' | 'window' = 'context'): express.Express {
+  const app = express();
+  // 250 µs: enough samples per 10 ms request for a ±20 % check.
+  app.use(profiler({ printEachRequest: false, onReport, attribution, interval: 250 }));
+  app.get('/a', async (_req, res) => {
+    for (let i = 0; i < 20; i++) {
+      functionA(10);
+      await tick();
+    }
+    res.send('a');
+  });
+  app.get('/b', async (_req, res) => {
+    for (let i = 0; i < 20; i++) {
+      functionB(10);
+      await tick();
+    }
+    res.send('b');
+  });
+  app.get('/work/:ms', async (req, res) => {
+    const total = Number(req.params.ms);
+    for (let done = 0; done < total; done += 2) {
+      work(Math.min(2, total - done));
+      await tick();
+    }
+    res.send(String(total));
+  });
+  return app;
+}
+
+describe('per-request attribution when requests overlap (express)', () => {
+  const sink = reportSink();
+  const windowSink = reportSink();
+  const servers: Server[] = [];
+  let base = '';
+  let windowBase = '';
+
+  beforeAll(async () => {
+    servers.push(createServer(makeApp(sink.onReport)), createServer(makeApp(windowSink.onReport, 'window')));
+    base = await listen(servers[0]!);
+    windowBase = await listen(servers[1]!);
+  });
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  it('gives two interleaved requests each its own work', async () => {
+    sink.reports.length = 0;
+    const [a, b] = await Promise.all([get(`${base}/a`), get(`${base}/b`)]);
+    expect([a.body, b.body]).toEqual(['a', 'b']);
+    const reports = await sink.waitFor(2);
+    const ra = reports.find((r) => r.meta.path === '/a')!;
+    const rb = reports.find((r) => r.meta.path === '/b')!;
+    for (const [r, mine, theirs] of [[ra, 'functionA', 'functionB'], [rb, 'functionB', 'functionA']] as const) {
+      const own = ownTime(r);
+      expect(own).toBeGreaterThan(0);
+      expect(under(r.tree(), mine) / own).toBeGreaterThanOrEqual(0.95);
+      expect(under(r.tree(), theirs)).toBe(0);
+      // The tree still sums to the wall-clock duration; waiting shows as [await].
+      expect(r.tree().total / 1000).toBeCloseTo(r.meta.duration, -1);
+      expect(r.text({ color: false })).toMatch(/\[await\]/);
+      expect(r.meta.cpuTime).toBeLessThan(r.meta.duration);
+    }
+  });
+
+  it("with attribution 'window', a report holds the overlapping request's work too", async () => {
+    windowSink.reports.length = 0;
+    await Promise.all([get(`${windowBase}/a`), get(`${windowBase}/b`)]);
+    const reports = await windowSink.waitFor(2);
+    const ra = reports.find((r) => r.meta.path === '/a')!;
+    expect(under(ra.tree(), 'functionB')).toBeGreaterThan(0);
+  });
+
+  it('splits 50 concurrent requests with known work, never counting a sample twice', async () => {
+    sink.reports.length = 0;
+    const work = Array.from({ length: 50 }, (_, i) => 20 + (i % 5) * 10); // 20..60 ms each, in 2 ms chunks
+    const responses = await Promise.all(work.map((ms) => get(`${base}/work/${ms}`)));
+    expect(responses.map((r) => r.body)).toEqual(work.map(String));
+    const reports = await sink.waitFor(50, 30_000);
+    let ownSum = 0;
+    let windowUnion = 0;
+    const starts: [number, number][] = [];
+    for (const r of reports) {
+      const expected = Number(r.meta.path!.split('/').pop());
+      const measured = under(r.tree(), 'work') / 1000;
+      expect(Math.abs(measured - expected) / expected, `${r.meta.path}: ${measured.toFixed(1)} ms of work`).toBeLessThanOrEqual(0.2);
+      ownSum += ownTime(r);
+      starts.push([r.samples.start, r.samples.end]);
+    }
+    // Own time summed over all reports never exceeds the wall time covered by any of them.
+    starts.sort((x, y) => x[0] - y[0]);
+    let [cs, ce] = starts[0]!;
+    for (const [s, e] of starts.slice(1)) {
+      if (s > ce) {
+        windowUnion += ce - cs;
+        [cs, ce] = [s, e];
+      } else ce = Math.max(ce, e);
+    }
+    windowUnion += ce - cs;
+    expect(ownSum).toBeLessThanOrEqual(windowUnion * 1.02);
+  });
+});
