@@ -41,7 +41,7 @@ export interface CliOptions {
 /** A usage error: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function parseInterval(value: string): number {
   const n = Number(value);
@@ -100,19 +100,19 @@ function buildProgram(): Command {
     .option('-o, --outfile <file>', 'write the report to this file instead of stderr')
     .option('-i, --interval <µs>', 'sampling interval in microseconds', parseInterval, 1000)
     .option('--show-all', 'show library and Node-internal frames instead of folding them')
-    .option('--hide <glob>', 'fold frames whose file, path or library matches (repeatable)', collect, [])
-    .option('--show <glob>', 'show frames whose file, path or library matches even if library code (repeatable)', collect, [])
+    .option('--hide <glob>', 'fold frames whose file, path or library matches (repeatable)', collect)
+    .option('--show <glob>', 'show frames whose file, path or library matches even if library code (repeatable)', collect)
     .option('--unicode', 'draw the tree with box-drawing characters (default)')
     .option('--no-unicode', 'draw the tree with ASCII')
     .option('--color', 'ANSI colours (default: when the report goes to a terminal)')
     .option('--no-color', 'no ANSI colours')
     .option('-t, --timeline', 'time order, no aggregation (text renderer)')
-    .option('-p, --render-option <key=value>', 'a render option: time=percent, filterThreshold=0.005, hide=<glob>, … (repeatable)', collect, [])
+    .option('-p, --render-option <key=value>', 'a render option: time=percent, filterThreshold=0.005, hide=<glob>, … (repeatable)', collect)
     .option('--load <file>', 'render a saved session or any .cpuprofile (node --cpu-prof, Chrome) instead of running a script')
     .option('--load-prev <id>', 'render a saved run again (ids: prof list)')
     .option('--open', 'write the HTML report to a temporary file and open it in the browser')
-    .option('--import <module>', 'passed to node: preload an ES module, e.g. tsx (repeatable)', collect, [])
-    .option('--require <module>', 'passed to node: preload a CommonJS module (repeatable)', collect, [])
+    .option('--import <module>', 'passed to node: preload an ES module, e.g. tsx (repeatable)', collect)
+    .option('--require <module>', 'passed to node: preload a CommonJS module (repeatable)', collect)
     .version(VERSION, '-V, --version')
     .helpOption('-h, --help')
     .enablePositionalOptions()
@@ -341,7 +341,16 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
     throw err;
   }
   if (ranList || !parsed) return { code: 0 };
-  const { script, args, opts } = parsed;
+  const { script, args } = parsed;
+  // Repeatable options are absent until given (so --help shows no `(default: [])`).
+  const opts: CliOptions = {
+    ...parsed.opts,
+    hide: parsed.opts.hide ?? [],
+    show: parsed.opts.show ?? [],
+    renderOption: parsed.opts.renderOption ?? [],
+    import: parsed.opts.import ?? [],
+    require: parsed.opts.require ?? [],
+  };
 
   try {
     const sources = [opts.load !== undefined, opts.loadPrev !== undefined, script !== undefined].filter(Boolean).length;
