@@ -1,4 +1,4 @@
-import { Catch, Controller, Get, HttpException, Module, UseFilters, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Controller, Get, HttpException, Module, UseFilters, UseGuards, type ArgumentsHost, type CanActivate, type ExceptionFilter } from '@nestjs/common';
 import { Profiler, type Report } from '@prof/core';
 import { Profile, ProfilerModule, PROFILER, type ProfilerOptions } from '@prof/nestjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,7 +86,21 @@ describe('@Profile(options)', () => {
   });
 });
 
-const controllers = [AppController, OnController, OffController, PlainController, ErrController, FilteredController];
+// A guard that refuses: Nest answers 403 before any interceptor runs.
+class DenyGuard implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+class GuardedController {
+  secret(): string {
+    return 'secret';
+  }
+}
+decorate(GuardedController, undefined, Controller('guarded'), UseGuards(new DenyGuard()));
+decorate(GuardedController, 'secret', Get('secret'));
+
+const controllers = [AppController, OnController, OffController, PlainController, ErrController, FilteredController, GuardedController];
 
 describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform-%s', (platform) => {
   const running: RunningApp[] = [];
@@ -112,7 +126,7 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
   beforeAll(async () => {
     profiled = await start({ logger, onReport: sink.onReport, serverTiming: true });
     bare = await start(false);
-    off = await start({ logger, onReport: offSink.onReport, enabled: false });
+    off = await start({ logger, onReport: offSink.onReport, enabled: false, queryParam: 'profile', allow: () => true });
     // forRootAsync: options from a factory with a dependency from an imported module.
     class ConfigModule {}
     decorate(ConfigModule, undefined, Module({ providers: [{ provide: 'CONFIG', useValue: { slowThreshold: 0 } }], exports: ['CONFIG'] }));
@@ -200,6 +214,31 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     expect(sink.reports.map((r) => r.meta.path)).toEqual(['/on/class-on', '/plain/global']);
   });
 
+  it('profiles from arrival: 404s and requests refused by a guard yield reports too', async () => {
+    sink.reports.length = 0;
+    const missing = await get(`${profiled}/missing?x=1`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['server-timing']).toMatch(/^prof;dur=\d+(\.\d+)?;desc="profiled"$/);
+    const [notFound] = await sink.waitFor(1);
+    expect(notFound!.meta).toMatchObject({ method: 'GET', path: '/missing?x=1', status: 404 });
+    expect(notFound!.meta.route).toBeUndefined();
+    expect(notFound!.meta.controller).toBeUndefined();
+
+    const guarded = await get(`${profiled}/guarded/secret`);
+    expect(guarded.status).toBe(403);
+    const [, refused] = await sink.waitFor(2);
+    expect(refused!.meta).toMatchObject({ path: '/guarded/secret', status: 403 });
+  });
+
+  it('@Profile() on a handler under global options: one report and one Server-Timing entry', async () => {
+    sink.reports.length = 0;
+    const res = await get(`${profiled}/off/handler-on`);
+    expect(res.headers['server-timing']).toMatch(/^prof;dur=\d+(\.\d+)?;desc="profiled"$/);
+    await get(`${profiled}/plain/global`);
+    await sink.waitFor(2);
+    expect(sink.reports.map((r) => r.meta.handler)).toEqual(['handlerOn', 'global']);
+  });
+
   it('with enabled: false globally, only @Profile()d handlers are profiled; the handler wins over the class', async () => {
     offSink.reports.length = 0;
     for (const route of ['/cpu?n=1000', '/plain/global', '/on/handler-off', '/off/class-off', '/plain/slow-only', '/on/class-on', '/off/handler-on']) {
@@ -215,6 +254,19 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
       ['OnController', 'classOn'],
     ]);
     expect(reports[1]!.meta).toMatchObject({ route: '/off/handler-on', status: 200 });
+  });
+
+  it('an allowed ?profile trigger answers with the report, whatever @Profile() says', async () => {
+    offSink.reports.length = 0;
+    for (const route of ['/on/handler-off', '/plain/global', '/off/handler-on']) {
+      const res = await get(`${off}${route}?profile=json`);
+      expect(res.status, route).toBe(200);
+      expect(res.headers['content-type'], route).toMatch(/json/);
+      const meta = (JSON.parse(res.body) as { meta: Record<string, unknown> }).meta;
+      expect(meta, route).toMatchObject({ path: `${route}?profile=json`, status: 200 });
+    }
+    const reports = await offSink.waitFor(3);
+    expect(reports.map((r) => r.meta.handler)).toEqual(['handlerOff', 'global', 'handlerOn']);
   });
 
   it('forRootAsync: options from an injected factory', async () => {

@@ -1,6 +1,6 @@
-import { SetMetadata, type CallHandler, type CustomDecorator, type DynamicModule, type ExecutionContext, type FactoryProvider, type ModuleMetadata, type NestInterceptor } from '@nestjs/common';
-import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
-import { attachToNodeResponse, createProfiler, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions } from '@prof/core';
+import { SetMetadata, type CallHandler, type CustomDecorator, type DynamicModule, type ExecutionContext, type FactoryProvider, type ModuleMetadata, type NestInterceptor, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR, HttpAdapterHost, Reflector } from '@nestjs/core';
+import { attachToNodeResponse, createProfiler, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions, type Report, type RequestHandle, type RequestInfo } from '@prof/core';
 import type { Observable } from 'rxjs';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
@@ -31,16 +31,28 @@ export function Profile(setting: boolean | ProfileRouteOptions = true): CustomDe
   return SetMetadata(PROFILE_METADATA, setting);
 }
 
-/** The parts of Express's and Fastify's request objects used here. */
+/** The parts of Express's and Fastify's request objects, and of node's IncomingMessage, used here. */
 interface NestRequest {
-  method: string;
-  url: string;
+  method?: string;
+  url?: string;
   originalUrl?: string;
   baseUrl?: string;
   headers: Record<string, string | string[] | undefined>;
   route?: { path?: unknown };
   routeOptions?: { url?: string };
+  raw?: object;
 }
+
+type RequestListener = (req: NestRequest, res: NodeResponseLike) => void;
+interface HttpServerLike {
+  prependListener(event: 'request', listener: RequestListener): unknown;
+  removeListener(event: 'request', listener: RequestListener): unknown;
+}
+
+type Setting = boolean | ProfileRouteOptions | undefined;
+
+/** Set on a handle started on arrival whose report @Profile() overrode: it is not delivered. */
+const DROPPED = 'profDropped';
 
 function routeOf(req: NestRequest): string | undefined {
   if (typeof req.routeOptions?.url === 'string') return req.routeOptions.url; // fastify
@@ -48,23 +60,76 @@ function routeOf(req: NestRequest): string | undefined {
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined;
 }
 
-/** The global interceptor ProfilerModule installs (APP_INTERCEPTOR). */
-export class ProfilerInterceptor implements NestInterceptor {
-  // One core Profiler per distinct @Profile setting; they share the process-wide sampler.
+function requestInfo(req: NestRequest): RequestInfo {
+  return {
+    method: req.method ?? 'GET',
+    url: req.originalUrl ?? req.url ?? '/',
+    header: (name) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    },
+    raw: req,
+  };
+}
+
+/**
+ * The global interceptor ProfilerModule installs (APP_INTERCEPTOR). Requests are started on
+ * arrival at the HTTP server (before middleware, guards and routing, so 404s are profiled too);
+ * the interceptor then names the controller and handler and applies their @Profile() setting.
+ */
+export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnModuleDestroy {
+  // One core Profiler per distinct @Profile setting; all share the process-wide sampler.
   private readonly perSetting = new Map<true | ProfileRouteOptions, Profiler>();
+  // What happened on arrival, per node request: a handle, or null (not profiled nor timed).
+  private readonly arrived = new WeakMap<object, RequestHandle | null>();
+  private arrival: Profiler | undefined;
+  private server: HttpServerLike | undefined;
 
   constructor(
     private readonly profiler: Profiler,
     private readonly options: ProfilerOptions,
     private readonly reflector: Reflector,
+    private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
-  private profilerFor(setting: boolean | ProfileRouteOptions | undefined): Profiler | undefined {
-    if (setting === undefined) return this.profiler;
-    if (setting === false) return undefined;
+  onModuleInit(): void {
+    try {
+      // The server exists once the application is constructed; routes are not matched yet.
+      const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as Partial<HttpServerLike> | undefined;
+      if (typeof server?.prependListener !== 'function' || typeof server.removeListener !== 'function') return;
+      // Reports of requests started on arrival go through keep(), then the global sinks.
+      this.arrival = createProfiler({ ...this.options, printEachRequest: false, outputDir: undefined, onReport: (r) => this.keep(r) });
+      server.prependListener('request', this.onRequest);
+      this.server = server as HttpServerLike;
+    } catch (err) {
+      this.profiler.fault('nestjs setup', err);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.server?.removeListener('request', this.onRequest);
+  }
+
+  private keep(report: Report): Promise<void> | undefined {
+    return report.meta[DROPPED] === true ? undefined : this.profiler.deliver(report);
+  }
+
+  private readonly onRequest: RequestListener = (req, res) => {
+    try {
+      const handle = this.arrival!.start(requestInfo(req)) ?? null;
+      this.arrived.set(req, handle);
+      if (handle) attachToNodeResponse(handle, res);
+    } catch (err) {
+      this.profiler.fault('nestjs request hook', err);
+    }
+  };
+
+  private profilerFor(setting: true | ProfileRouteOptions): Profiler {
     let p = this.perSetting.get(setting);
     if (!p) {
-      p = createProfiler({ ...this.options, enabled: true, ...(setting === true ? {} : setting) });
+      // With a handle from arrival, its Server-Timing entry is already there.
+      const serverTiming = this.arrival ? false : this.options.serverTiming;
+      p = createProfiler({ ...this.options, serverTiming, enabled: true, ...(setting === true ? {} : setting) });
       this.perSetting.set(setting, p);
     }
     return p;
@@ -75,25 +140,29 @@ export class ProfilerInterceptor implements NestInterceptor {
     try {
       const controller = context.getClass();
       const handler = context.getHandler();
-      const setting = this.reflector.getAllAndOverride<boolean | ProfileRouteOptions | undefined>(PROFILE_METADATA, [handler, controller]);
-      const prof = this.profilerFor(setting);
+      const setting = this.reflector.getAllAndOverride<Setting>(PROFILE_METADATA, [handler, controller]);
       const http = context.switchToHttp();
       const req = http.getRequest<NestRequest>();
-      const handle = prof?.start({
-        method: req.method,
-        url: req.originalUrl ?? req.url,
-        header: (name) => {
-          const v = req.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        },
-        raw: req,
-      });
+      const names = { controller: controller.name, handler: handler.name, route: routeOf(req) };
+      const early = this.arrived.get(req.raw ?? req);
+      if (early !== undefined) {
+        // The decision made on arrival stands, unless @Profile() says otherwise; an allowed
+        // trigger (?profile) stands whatever it says, as its response is already the report.
+        if (setting === undefined || early?.trigger) {
+          early?.annotate(names);
+          return next.handle();
+        }
+        early?.annotate({ [DROPPED]: true });
+      }
+      // @Profile() decides, or (no hook on the server) the global options do, from here on.
+      const prof = setting === false ? undefined : setting === undefined ? this.profiler : this.profilerFor(setting);
+      const handle = prof?.start(requestInfo(req));
       if (handle) {
-        handle.annotate({ controller: controller.name, handler: handler.name });
+        handle.annotate(names);
         // Fastify's reply.raw and Express's response are both node:http ServerResponses, so the
         // report is finished when the response is sent, after Nest's exception filters ran.
         const res = http.getResponse<{ raw?: NodeResponseLike } & NodeResponseLike>();
-        attachToNodeResponse(handle, res.raw ?? res, () => ({ route: routeOf(req) }));
+        attachToNodeResponse(handle, res.raw ?? res);
       }
     } catch (err) {
       this.profiler.fault('nestjs interceptor', err);
@@ -109,7 +178,7 @@ export interface ProfilerModuleAsyncOptions extends Pick<ModuleMetadata, 'import
 
 /**
  * `ProfilerModule.forRoot(opts)` or `.forRootAsync({ imports, useFactory, inject })` in the root
- * module: a global module whose interceptor profiles every HTTP handler.
+ * module: a global module that profiles every HTTP request (see README: from arrival).
  */
 export class ProfilerModule {
   static forRoot(options: ProfilerOptions = {}): DynamicModule {
@@ -131,8 +200,8 @@ export class ProfilerModule {
         { provide: PROFILER, useFactory: (o: ProfilerOptions) => createProfiler(o), inject: [PROFILER_OPTIONS] },
         {
           provide: APP_INTERCEPTOR,
-          useFactory: (p: Profiler, o: ProfilerOptions, r: Reflector) => new ProfilerInterceptor(p, o, r),
-          inject: [PROFILER, PROFILER_OPTIONS, Reflector],
+          useFactory: (p: Profiler, o: ProfilerOptions, r: Reflector, h: HttpAdapterHost) => new ProfilerInterceptor(p, o, r, h),
+          inject: [PROFILER, PROFILER_OPTIONS, Reflector, HttpAdapterHost],
         },
       ],
       exports: [PROFILER, PROFILER_OPTIONS],
