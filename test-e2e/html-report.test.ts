@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Report, type Samples } from '@prof/core';
+import { Report, SamplesBuilder, type Samples } from '@prof/core';
 import { express } from './apps/express.js';
 import type { RunningApp } from './apps/types.js';
 import { get, reportSink } from './helpers.js';
@@ -108,14 +108,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     await page.mouse.move(box.x + box.width / 2, box.y + 9);
     await expect(page.locator('#tip').isVisible()).resolves.toBe(true);
     expect((await page.locator('#tip').textContent())!.length).toBeGreaterThan(0);
-    // Find getSumOfList by hovering down the middle column, then click it to focus.
+    // Find getSumOfList by hovering down a few columns, then click it to focus.
     let hit: number | undefined;
-    for (let y = box.y + 9; y < box.y + box.height && hit === undefined; y += 18) {
-      await page.mouse.move(box.x + box.width / 2, y);
-      if ((await page.locator('#tip').textContent())?.startsWith('getSumOfList')) hit = y;
+    let hitX = 0;
+    for (let k = 1; k < 10 && hit === undefined; k++) {
+      hitX = box.x + (box.width * k) / 10;
+      for (let y = box.y + 9; y < box.y + box.height && hit === undefined; y += 18) {
+        await page.mouse.move(hitX, y);
+        if ((await page.locator('#tip').textContent())?.startsWith('getSumOfList')) hit = y;
+      }
     }
     expect(hit).toBeDefined();
-    await page.mouse.click(box.x + box.width / 2, hit!);
+    await page.mouse.click(hitX, hit!);
     await expect(page.locator('#focus').textContent()).resolves.toMatch(/^focused: getSumOfList \(/);
     expect(await page.locator('#t1').textContent()).not.toBe(t1Before);
     await page.screenshot({ path: path.join(outDir, 'flame-focus.png'), fullPage: true });
@@ -150,6 +154,35 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     await expect(page.locator('script').count()).resolves.toBe(2);
     await expect(page.evaluate(() => document.title)).resolves.toBe('prof: GET /<script>x</script>');
     await page.screenshot({ path: path.join(outDir, 'escaping.png'), fullPage: true });
+    expect(attempted).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a 60 s, 1 ms profile (folded and resampled) with both views working', async () => {
+    // Far more distinct call paths than real code has: every sample takes a random path below depth 8.
+    const b = new SamplesBuilder();
+    const fns = Array.from({ length: 400 }, (_, i) => ({ functionName: `fn${i}`, url: `file:///srv/app/src/m${i % 40}.js`, lineNumber: 10 + i, columnNumber: 3 }));
+    let seed = 7;
+    const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let i = 0; i < 60_000; i++) {
+      const depth = 12 + Math.floor(rnd() * 20);
+      let st = -1;
+      for (let d = 0; d < depth; d++) st = b.stack(st, b.frame(fns[(d * 7 + Math.floor(rnd() * (d < 8 ? 2 : 40))) % 400]!));
+      b.sample(st, 1e9 + (i + 1) * 1000);
+    }
+    const big = new Report(b.build(1e9, 1e9 + 60_000_000, 1000), { ...report.meta, path: '/sixty-seconds', duration: 60_000, sampleCount: 60_000 });
+    const file = path.join(outDir, 'sixty-seconds.html');
+    writeFileSync(file, big.html());
+    const { page, attempted, errors } = await open(file);
+    await expect(page.locator('#tree .row').count()).resolves.toBeGreaterThan(3);
+    await page.selectOption('#threshold', '0');
+    await page.fill('#search', 'other frames');
+    await expect(page.locator('#tree .row .fn', { hasText: /^\[other frames/ }).count()).resolves.toBeGreaterThan(0);
+    await page.fill('#search', '');
+    await page.click('#tab-flame');
+    await expect(page.locator('#resampled').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(outDir, 'sixty-seconds-flame.png') });
     expect(attempted).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
