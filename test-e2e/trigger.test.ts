@@ -2,14 +2,13 @@ import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfilerOptions } from '@prof/core';
-import { express } from './apps/express.js';
-import { koa } from './apps/koa.js';
+import { apps } from './apps/index.js';
 import type { AppFactory, RunningApp } from './apps/types.js';
 import { captureLogger, get, reportSink, stableHeaders } from './helpers.js';
 
 // `?profile` and the header trigger on real servers with the real sampler: the response is the
 // report only when `allow` says yes; otherwise the app's answer is untouched, byte for byte.
-for (const factory of [express, koa] as AppFactory[]) {
+for (const factory of apps as AppFactory[]) {
   describe(`${factory.name}: queryParam/header triggers`, () => {
     const logger = captureLogger();
     const sink = reportSink();
