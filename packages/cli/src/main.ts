@@ -350,6 +350,8 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
     renderOption: parsed.opts.renderOption ?? [],
     import: parsed.opts.import ?? [],
     require: parsed.opts.require ?? [],
+    // Absolute now: --load-prev may change directory to the run's own before rendering.
+    ...(parsed.opts.outfile !== undefined ? { outfile: path.resolve(parsed.opts.outfile) } : {}),
   };
 
   try {

@@ -115,6 +115,16 @@ describe('prof script.js', () => {
     }
   });
 
+  it("--load reads back prof's own cpuprofile export, lines and all", () => {
+    const out = path.join(tmp, 'roundtrip.cpuprofile');
+    expect(prof(['--load-prev', randomSumId, '-r', 'cpuprofile', '-o', out]).code).toBe(0);
+    const r = prof(['--load', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = treeLines(r.stderr);
+    expect(lines.some((l) => / getSumOfList {2}examples\/cli\/random-sum\.js:14$/.test(l)), r.stderr).toBe(true);
+    expect(lines.some((l) => / randint {2}examples\/cli\/random-sum\.js:10$/.test(l)), r.stderr).toBe(true);
+  });
+
   it('--load-prev -r html writes HTML to stderr; text options apply to the re-render', () => {
     if (OUTPUT_FORMATS.html) {
       const html = prof(['--load-prev', randomSumId, '-r', 'html']);
