@@ -71,6 +71,39 @@ for (const factory of apps as AppFactory[]) {
       expect(report.meta.status).toBe(500);
     });
 
+    it('a streamed response is held and replaced; a request cut at maxDuration answers with its truncated report', async () => {
+      const stream = await get(`${allowed.url}/stream?profile=json`);
+      expect(stream.status).toBe(200);
+      expect(JSON.parse(stream.body).meta).toMatchObject({ path: '/stream?profile=json', status: 200 });
+      const cut = await factory.start({ ...base, allow: () => true, maxDuration: 100 });
+      try {
+        const res = await get(`${cut.url}/slow?ms=400&profile=json`);
+        expect(res.status).toBe(200);
+        expect(JSON.parse(res.body).meta.truncated).toBe(true);
+        // The app finishing its response later is dropped quietly; the server still answers.
+        await new Promise((r) => setTimeout(r, 400));
+        expect((await get(`${cut.url}/users/3`)).status).toBe(200);
+      } finally {
+        await cut.close();
+      }
+    });
+
+    it('an allow predicate that throws counts as no: the response is untouched and the fault logged once', async () => {
+      const log = captureLogger();
+      const app = await factory.start({ ...base, logger: log, allow: () => { throw new Error('nope'); } });
+      try {
+        for (let i = 0; i < 2; i++) {
+          const [a, b] = [await get(`${app.url}/users/7?profile`), await get(`${bare.url}/users/7?profile`)];
+          expect(a.body).toBe(b.body);
+          expect(stableHeaders(a.headers)).toEqual(stableHeaders(b.headers));
+        }
+        expect(log.errors.length).toBe(1);
+        expect(log.errors[0]).toMatch(/allow predicate failed: nope/);
+      } finally {
+        await app.close();
+      }
+    });
+
     it('without allow, or when allow says no, the app answers exactly as without prof', async () => {
       for (const app of [refused, noAllow]) {
         for (const route of ['/cpu?n=100000&profile', '/users/7?profile=speedscope', '/error?profile']) {

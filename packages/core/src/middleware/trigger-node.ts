@@ -104,6 +104,18 @@ export function replaceNodeResponseWithReport(
       };
       if (original.flushHeaders) res.flushHeaders = original.flushHeaders;
       for (const name of res.getHeaderNames?.() ?? []) res.removeHeader?.(name);
+      // Header calls after the report went out (a request cut at maxDuration) must not throw
+      // ERR_HTTP_HEADERS_SENT into the app.
+      const setHeader = res.setHeader;
+      res.setHeader = function droppedSetHeader(this: ReplaceableResponse, ...args: [string, string | string[]]) {
+        return this.headersSent ? this : setHeader.apply(this, args);
+      };
+      if (res.removeHeader) {
+        const removeHeader = res.removeHeader;
+        res.removeHeader = function droppedRemoveHeader(this: ReplaceableResponse, name: string) {
+          if (!this.headersSent) removeHeader.call(this, name);
+        };
+      }
       const length = typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength;
       const headers: Record<string, string> = {
         'Content-Type': spec.contentType,
