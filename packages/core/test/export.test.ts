@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Ajv from 'ajv';
 import { Profile } from 'pprof-format';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OUTPUT_FORMATS, profile, type Report } from '@prof/core';
+import { OUTPUT_FORMATS, createProfiler, profile, type OutputFormat, type Report } from '@prof/core';
 
 // One real recording (the real sampler) of a function that burns CPU in a named helper.
 function spinHelper(ms: number): number {
@@ -146,6 +148,27 @@ describe('OUTPUT_FORMATS', () => {
     for (const f of Object.keys(OUTPUT_FORMATS) as (keyof typeof OUTPUT_FORMATS)[]) {
       const out = report.render(f);
       expect(out.length, f).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('outputDir', () => {
+  it('writes every format with its extension, pprof as gzipped bytes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prof-export-'));
+    try {
+      const output = Object.keys(OUTPUT_FORMATS) as OutputFormat[];
+      const prof = createProfiler({ outputDir: dir, output, printEachRequest: false, fileName: 'report.{ext}' });
+      await prof.deliver(report);
+      expect(readdirSync(dir).sort()).toEqual(
+        ['report.collapsed.txt', 'report.cpuprofile', 'report.html', 'report.json', 'report.pb.gz', 'report.speedscope.json', 'report.txt'],
+      );
+      expect(Profile.decode(gunzipSync(readFileSync(path.join(dir, 'report.pb.gz')))).sample.length).toBeGreaterThan(0);
+      const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+      expect(html.startsWith('<!doctype html>')).toBe(true);
+      expect(html).toContain('"exportWork"');
+      expect(JSON.parse(readFileSync(path.join(dir, 'report.cpuprofile'), 'utf8')).samples.length).toBe(report.meta.sampleCount);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
