@@ -235,6 +235,21 @@ describe('prof script.js', () => {
     expect(r.stderr).toMatch(/prof --load-prev \S+ \[options\]/);
   });
 
+  it('-i sets the sampling interval; --hide folds matching app frames', () => {
+    const out = path.join(tmp, 'interval.json');
+    const r = prof(['-i', '250', '-o', out, fixture('exit-code.cjs'), '0']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(fs.readFileSync(out, 'utf8')) as { meta: { interval: number } }).meta.interval).toBe(250);
+    const id = /prof --load-prev (\S+) \[options\]/.exec(r.stderr)![1]!;
+    const shown = prof(['--load-prev', id]);
+    expect(treeLines(shown.stderr).some((l) => / spin {2}.*spin\.cjs:1$/.test(l)), shown.stderr).toBe(true);
+    // One hidden frame alone stays visible (as in pyinstrument); the program's two files fold with Node's loader.
+    const hidden = prof(['--load-prev', id, '--hide', '**/fixtures/*.cjs']);
+    expect(hidden.code).toBe(0);
+    expect(treeLines(hidden.stderr).some((l) => / spin {2}/.test(l)), hidden.stderr).toBe(false);
+    expect(hidden.stderr).toMatch(/frames hidden\]  .*spin\.cjs/);
+  });
+
   it('SIGTERM to prof reaches the program, which is reported and dies of the same signal', async () => {
     const child = spawn(process.execPath, [bin, fixture('forever.cjs')], {
       cwd: repo,
