@@ -87,16 +87,13 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     expect(names).toContain('getSumOfList');
   });
 
-  it('async route: same response, one report naming fetchOrders and buildReport', async () => {
+  it('async route: same response, one report covering both awaits', async () => {
     sink.reports.length = 0;
     await same('/io');
     const [r] = await exactly(1);
     expect(r!.meta).toMatchObject({ method: 'GET', path: '/io', route: '/io', status: 200 });
     // The report covers both awaits, not only the synchronous start of the handler.
     expect(r!.meta.duration).toBeGreaterThanOrEqual(30);
-    const names = functionNames(r!);
-    expect(names).toContain('fetchOrders');
-    expect(names).toContain('buildReport');
   });
 
   it('error route: the framework’s own 500, one report with status 500', async () => {
@@ -116,7 +113,6 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     expect(r!.meta).toMatchObject({ method: 'GET', path: '/stream', route: '/stream', status: 200 });
     // Five chunks, each after a 5 ms sleep: finishing when the handler returns would be shorter.
     expect(r!.meta.duration).toBeGreaterThanOrEqual(25);
-    expect(functionNames(r!)).toContain('getSumOfList');
   });
 
   it('route with a parameter: the route pattern, not the path', async () => {
@@ -124,9 +120,23 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     await same('/users/7');
     const [r] = await exactly(1);
     expect(r!.meta).toMatchObject({ method: 'GET', path: '/users/7', route: '/users/:id', status: 200 });
-    const names = functionNames(r!);
-    expect(names).toContain('userRoute');
-    expect(names).toContain('getSumOfList');
+  });
+
+  // These routes burn only a few ms of CPU: on a loaded machine the sampler thread may not get to
+  // run inside such a window, and a report then holds no sample. Up to 5 requests each.
+  it.each([
+    ['/users/7', ['userRoute', 'getSumOfList']],
+    ['/io', ['fetchOrders', 'buildReport']],
+    ['/stream', ['streamChunks', 'getSumOfList']],
+  ])('short route %s: a report names the route’s own functions', async (route, expected) => {
+    let names = new Set<string>();
+    for (let attempt = 0; attempt < 5 && !expected.every((n) => names.has(n)); attempt++) {
+      sink.reports.length = 0;
+      await get(profiled.url + route);
+      const [r] = await sink.waitFor(1);
+      names = functionNames(r!);
+    }
+    for (const n of expected) expect([...names]).toContain(n);
   });
 
   it('404: the framework’s own not-found response, a report with status 404 and no route', async () => {
@@ -136,6 +146,20 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     const [r] = await exactly(1);
     expect(r!.meta).toMatchObject({ method: 'GET', path: '/missing?x=1', status: 404 });
     expect(r!.meta.route).toBeUndefined();
+  });
+
+  it('client gone before the response: one report, marked aborted', async () => {
+    sink.reports.length = 0;
+    const ac = new AbortController();
+    const pending = fetch(`${profiled.url}/slow?ms=400`, { signal: ac.signal }).catch((err: unknown) => err);
+    await settle(100);
+    ac.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    const [r] = await exactly(1);
+    expect(r!.meta).toMatchObject({ method: 'GET', path: '/slow?ms=400', aborted: true });
+    // The handler still answers into the closed response later: no second report.
+    await settle(400);
+    expect(sink.reports).toHaveLength(0);
   });
 
   it('slowThreshold: a report only for the request above it', async () => {
