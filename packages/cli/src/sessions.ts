@@ -128,7 +128,8 @@ export function loadFile(file: string): Session {
       format: 'prof.session/1',
       id: path.basename(file),
       name: path.basename(file),
-      startedAt: stat.mtime.toISOString(),
+      // Written when the recording stopped: the start is its duration earlier.
+      startedAt: new Date(stat.mtimeMs - Math.max(0, (data.endTime - data.startTime) / 1000)).toISOString(),
       interval: 0,
       cwd: process.cwd(),
       exitCode: null,
