@@ -320,8 +320,9 @@ function fail(message: string, code: number): number {
 }
 
 /**
- * Runs the CLI and resolves to the exit code prof should exit with (the program's own, 2 for
- * usage errors). A program killed by a signal resolves to 128 + n after `killedBy` is set.
+ * Runs the CLI and resolves to how prof should exit: the program's own exit code (2 for usage
+ * errors, 1 for files that cannot be loaded), or, for a program that died of a signal, that
+ * signal with code 128 + n as a fallback.
  */
 export async function main(argv: string[]): Promise<{ code: number; signal?: NodeJS.Signals }> {
   const program = buildProgram();
