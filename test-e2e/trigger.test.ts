@@ -30,7 +30,7 @@ for (const factory of apps as AppFactory[]) {
     });
 
     it('?profile answers with the interactive HTML report of that request, though enabled is false', async () => {
-      const res = await get(`${allowed.url}/cpu?n=300000&profile`);
+      const res = await get(`${allowed.url}/cpu?n=2000000&profile`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(res.headers['cache-control']).toBe('no-store');
@@ -40,7 +40,7 @@ for (const factory of apps as AppFactory[]) {
       const json = /<script type="application\/json" id="prof-data">([^<]*)<\/script>/.exec(res.body);
       expect(json).not.toBeNull();
       const data = JSON.parse(json![1]!);
-      expect(data.meta).toMatchObject({ method: 'GET', path: '/cpu?n=300000&profile', route: '/cpu', status: 200 });
+      expect(data.meta).toMatchObject({ method: 'GET', path: '/cpu?n=2000000&profile', route: '/cpu', status: 200 });
       expect(data.frames.map((f: unknown[]) => f[0])).toContain('getSumOfList');
     });
 
@@ -53,11 +53,11 @@ for (const factory of apps as AppFactory[]) {
       expect(file.profiles[0].type).toBe('sampled');
       expect(file.name).toBe('GET /users/7?profile=speedscope (200)');
 
-      const collapsed = await get(`${allowed.url}/cpu?n=300000`, { headers: { 'X-Profile': 'collapsed' } });
+      const collapsed = await get(`${allowed.url}/cpu?n=2000000`, { headers: { 'X-Profile': 'collapsed' } });
       expect(collapsed.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(collapsed.body).toMatch(/getSumOfList \([^)]*\) \d+\n/);
 
-      const res = await fetch(`${allowed.url}/cpu?n=300000&profile=pprof`);
+      const res = await fetch(`${allowed.url}/cpu?n=2000000&profile=pprof`);
       expect(res.headers.get('content-type')).toBe('application/octet-stream');
       const p = Profile.decode(gunzipSync(new Uint8Array(await res.arrayBuffer())));
       expect(p.sample.length).toBeGreaterThan(0);
