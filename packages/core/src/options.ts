@@ -89,6 +89,17 @@ export interface ProfilerOptions {
    * request's start and end, whoever's work it was.
    */
   attribution?: 'context' | 'window';
+  /**
+   * Keep at most this many report files in outputDir: after each write, the oldest files named
+   * by prof's `fileName` template (or, for a fileName function, written by this profiler) are
+   * removed. Default: no limit.
+   */
+  maxFiles?: number;
+  /**
+   * At most this many reports waiting to be written to outputDir; when the disk falls behind,
+   * further reports skip their files (counted in stats.droppedWrites). Default 64.
+   */
+  maxPendingWrites?: number;
 }
 
 export interface ResolvedRenderOptions {
@@ -122,6 +133,8 @@ export interface ResolvedOptions {
   maxConcurrent: number;
   maxDuration: number;
   attribution: 'context' | 'window';
+  maxFiles: number | undefined;
+  maxPendingWrites: number;
 }
 
 export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}.{ext}';
@@ -129,7 +142,7 @@ export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}.{ext}';
 const OPTION_NAMES = [
   'interval', 'enabled', 'output', 'printEachRequest', 'outputDir', 'fileName', 'queryParam',
   'header', 'allow', 'slowThreshold', 'render', 'onReport', 'serverTiming', 'logger', 'sampler',
-  'maxConcurrent', 'maxDuration', 'attribution',
+  'maxConcurrent', 'maxDuration', 'attribution', 'maxFiles', 'maxPendingWrites',
 ] as const satisfies readonly (keyof ProfilerOptions)[];
 
 const RENDER_OPTION_NAMES = [
@@ -289,6 +302,13 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
   const attribution = opts.attribution ?? 'context';
   if (attribution !== 'context' && attribution !== 'window') fail('attribution', "'context' or 'window'", attribution);
 
+  const maxFiles = opts.maxFiles;
+  if (maxFiles !== undefined && !(Number.isInteger(maxFiles) && maxFiles >= 1)) fail('maxFiles', 'an integer ≥ 1 (report files kept in outputDir)', maxFiles);
+  const maxPendingWrites = opts.maxPendingWrites ?? 64;
+  if (!(Number.isInteger(maxPendingWrites) && maxPendingWrites >= 1 && maxPendingWrites <= 100_000)) {
+    fail('maxPendingWrites', 'an integer between 1 and 100000', maxPendingWrites);
+  }
+
   const queryParam = optString('queryParam', /^[A-Za-z0-9_.-]+$/, 'a query parameter name (letters, digits, _ . -)');
   const header = optString('header', /^[A-Za-z0-9-]+$/, 'an HTTP header name');
 
@@ -312,6 +332,8 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
     maxConcurrent,
     maxDuration,
     attribution,
+    maxFiles,
+    maxPendingWrites,
   };
 }
 

@@ -3,7 +3,7 @@ import { Report, cpuTimeOfSamples, nextReportId, type ReportMeta } from '../repo
 import { isNode, nowUs, proc } from '../runtime.js';
 import type { Samples } from '../samples.js';
 import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
-import { writeReportFiles } from './files.js';
+import { FileRotator, writeReportFiles } from './files.js';
 import { parseTrigger, type Trigger } from './trigger.js';
 
 /** What an adapter holds for one request between start and finish. */
@@ -30,6 +30,8 @@ export interface ProfilerStats {
   skippedConcurrency: number;
   belowThreshold: number;
   faults: number;
+  /** Reports whose files were skipped because maxPendingWrites reports were already waiting for the disk. */
+  droppedWrites: number;
 }
 
 /**
@@ -38,13 +40,17 @@ export interface ProfilerStats {
  */
 export class Profiler {
   readonly options: ResolvedOptions;
-  readonly stats: ProfilerStats = { profiled: 0, skippedConcurrency: 0, belowThreshold: 0, faults: 0 };
+  readonly stats: ProfilerStats = { profiled: 0, skippedConcurrency: 0, belowThreshold: 0, faults: 0, droppedWrites: 0 };
   private sampler: SharedSampler | null | undefined;
+  private pendingWrites = 0;
+  private readonly rotator: FileRotator | undefined;
   private readonly faultsSeen = new Set<string>();
   private readonly colorDefault: boolean;
 
   constructor(options: ProfilerOptions = {}) {
     this.options = resolveOptions(options);
+    const o = this.options;
+    this.rotator = o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles, o.fileName) : undefined;
     this.colorDefault = options.logger === undefined && proc?.stdout?.isTTY === true && proc?.env?.NO_COLOR === undefined;
   }
 
@@ -120,7 +126,23 @@ export class Profiler {
       }
     }
     const tasks: Promise<unknown>[] = [];
-    if (o.outputDir) tasks.push(writeReportFiles(report, o, o.output).catch((err) => this.fault('writing report files', err)));
+    if (o.outputDir) {
+      if (this.pendingWrites >= o.maxPendingWrites) {
+        // The disk is behind: holding every report in memory until it catches up is worse.
+        this.stats.droppedWrites++;
+        this.fault('queueing report files', new Error(`${o.maxPendingWrites} reports already wait for outputDir (maxPendingWrites); this one's files were skipped`));
+      } else {
+        this.pendingWrites++;
+        tasks.push(
+          writeReportFiles(report, o, o.output)
+            .then(
+              (files) => this.rotator?.written(files).catch((err) => this.fault('rotating outputDir (maxFiles)', err)),
+              (err) => this.fault('writing report files', err),
+            )
+            .finally(() => this.pendingWrites--),
+        );
+      }
+    }
     if (o.onReport) {
       tasks.push(
         (async () => {
@@ -220,15 +242,25 @@ class ProfiledRequest implements RequestHandle {
       return;
     }
     pending
-      .then((samples) => {
-        const report = p.makeReport(samples, { ...meta, id: nextReportId(), startedAt: new Date(this.startedAt).toISOString(), truncated: meta.truncated === true }, this.sampler);
-        this.resolveReport(report);
-        return p.deliver(report);
-      })
-      .catch((err) => {
-        this.resolveReport(undefined);
-        p.fault('sampler stop', err);
-      });
+      .then(
+        (samples) => {
+          let report: Report;
+          try {
+            report = p.makeReport(samples, { ...meta, id: nextReportId(), startedAt: new Date(this.startedAt).toISOString(), truncated: meta.truncated === true }, this.sampler);
+          } catch (err) {
+            this.resolveReport(undefined);
+            p.fault('building the report', err);
+            return;
+          }
+          this.resolveReport(report);
+          return p.deliver(report);
+        },
+        (err) => {
+          this.resolveReport(undefined);
+          p.fault('sampler stop', err);
+        },
+      )
+      .catch((err) => p.fault('delivering the report', err));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FileNameInfo, ResolvedOptions } from '../options.js';
-import { formatSpec, type OutputFormat } from '../export/formats.js';
+import { OUTPUT_FORMATS, formatSpec, type OutputFormat } from '../export/formats.js';
 import type { Report } from '../report.js';
 import { proc, requireBuiltin } from '../runtime.js';
 
@@ -86,4 +86,98 @@ export async function writeReportFiles(report: Report, opts: Pick<ResolvedOption
     written.push(file);
   }
   return written;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The names a `fileName` template produces, as a pattern, so that maxFiles only ever removes
+ * prof's own reports. Undefined for a fileName function: its names cannot be known in advance.
+ */
+export function reportNamePattern(fileName: ResolvedOptions['fileName']): RegExp | undefined {
+  if (typeof fileName !== 'string') return undefined;
+  const exts = Object.values(OUTPUT_FORMATS)
+    .map((f) => escapeRegExp(f.ext))
+    .sort((a, b) => b.length - a.length)
+    .join('|');
+  let re = '';
+  for (const part of fileName.split(/(\{\w+\})/)) {
+    const key = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (key === undefined) {
+      // Literal text goes through the same sanitising as the whole name.
+      re += escapeRegExp(part.replace(/[^A-Za-z0-9._-]+/g, '_'));
+    } else if (key === 'timestamp') re += '\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}';
+    else if (key === 'ext') re += `(?:${exts})`;
+    else if (key === 'status') re += '(?:\\d+|none)';
+    else if (key === 'duration') re += '\\d+';
+    else re += '[A-Za-z0-9._-]*?';
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Keeps outputDir at `max` report files: the oldest (by modification time) are removed. Runs one
+ * pass at a time; writes landing during a pass ask for one more pass afterwards.
+ */
+export class FileRotator {
+  private readonly pattern: RegExp | undefined;
+  /** For a fileName function: the files this profiler wrote, oldest first. */
+  private readonly own: string[] = [];
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly max: number,
+    fileName: ResolvedOptions['fileName'],
+  ) {
+    this.pattern = reportNamePattern(fileName);
+  }
+
+  /** Called after files were written; resolves when outputDir is back under the limit. */
+  written(files: string[]): Promise<void> {
+    if (!this.pattern) {
+      const path = requireBuiltin('node:path');
+      for (const f of files) this.own.push(path.basename(f));
+    }
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const fs = requireBuiltin('node:fs');
+    const path = requireBuiltin('node:path');
+    let victims: string[];
+    if (!this.pattern) {
+      victims = this.own.length > this.max ? this.own.splice(0, this.own.length - this.max) : [];
+    } else {
+      const pattern = this.pattern;
+      const names = (await fs.promises.readdir(this.dir)).filter((n) => pattern.test(n));
+      if (names.length <= this.max) return;
+      const dated = await Promise.all(
+        names.map(async (name) => {
+          const stat = await fs.promises.stat(path.join(this.dir, name)).catch(() => undefined);
+          return { name, mtime: stat?.isFile() ? stat.mtimeMs : undefined };
+        }),
+      );
+      const files = dated.filter((d): d is { name: string; mtime: number } => d.mtime !== undefined);
+      files.sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      victims = files.slice(0, Math.max(0, files.length - this.max)).map((f) => f.name);
+    }
+    // force: another process (or a person) may have removed it already.
+    await Promise.all(victims.map((name) => fs.promises.rm(path.join(this.dir, name), { force: true })));
+  }
 }
