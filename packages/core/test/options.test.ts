@@ -28,6 +28,30 @@ describe('options are validated once, at construction', () => {
     ['sampler', { sampler: 'perf' }, /`sampler`.*'auto', 'native' or 'inspector'/],
     ['maxConcurrent', { maxConcurrent: 0 }, /`maxConcurrent`/],
     ['maxDuration', { maxDuration: -5 }, /`maxDuration`/],
+    // Added with the hardening work (issue 8): the cases the table above did not cover.
+    ['interval', { interval: 10 }, /`interval`.*between 50 and 1000000/],
+    ['enabled', { enabled: Number.NaN }, /`enabled`.*rate in 0\.\.1/],
+    ['output', { output: ['text', 'nope'] }, /`output`.*got "nope"/],
+    ['outputDir', { outputDir: 42 }, /`outputDir`.*non-empty string/],
+    ['fileName', { fileName: '' }, /`fileName`.*non-empty/],
+    ['queryParam', { queryParam: '' }, /`queryParam`/],
+    ['header', { header: 'x:y' }, /`header`.*HTTP header name/],
+    ['slowThreshold', { slowThreshold: Number.POSITIVE_INFINITY }, /`slowThreshold`.*milliseconds/],
+    ['render.showAll', { render: { showAll: 'yes' } }, /`render\.showAll`.*boolean/],
+    ['render.color', { render: { color: 1 } }, /`render\.color`.*boolean/],
+    ['render.unicode', { render: { unicode: 'no' } }, /`render\.unicode`.*boolean/],
+    ['render.show', { render: { show: [1] } }, /`render\.show`.*array of glob strings/],
+    ['logger', { logger: 'console' }, /`logger`/],
+    ['maxConcurrent', { maxConcurrent: 1001 }, /`maxConcurrent`.*between 1 and 1000/],
+    ['maxConcurrent', { maxConcurrent: 2.5 }, /`maxConcurrent`.*integer/],
+    ['maxDuration', { maxDuration: '30s' }, /`maxDuration`.*got "30s"/],
+    ['attribution', { attribution: 'thread' }, /`attribution`.*'context' or 'window'/],
+    ['maxFiles', { maxFiles: 0 }, /`maxFiles`.*integer ≥ 1/],
+    ['maxFiles', { maxFiles: 2.5 }, /`maxFiles`/],
+    ['maxFiles', { maxFiles: '100' }, /`maxFiles`.*got "100"/],
+    ['maxPendingWrites', { maxPendingWrites: 0 }, /`maxPendingWrites`.*between 1 and 100000/],
+    ['maxPendingWrites', { maxPendingWrites: true }, /`maxPendingWrites`/],
+    ['options', [] as unknown as Record<string, unknown>, /`options`.*object/],
   ];
 
   it.each(bad)('%s: %j throws a TypeError naming it', (_name, opts, message) => {
@@ -37,6 +61,8 @@ describe('options are validated once, at construction', () => {
 
   it('rejects unknown option names with a did-you-mean hint', () => {
     expect(() => resolveOptions({ intervall: 1000 } as ProfilerOptions)).toThrow(/unknown option `intervall`; did you mean `interval`\?/);
+    expect(() => resolveOptions({ maxfiles: 10 } as ProfilerOptions)).toThrow(/unknown option `maxfiles`; did you mean `maxFiles`\?/);
+    expect(() => resolveOptions({ maxPendingWrite: 10 } as ProfilerOptions)).toThrow(/did you mean `maxPendingWrites`\?/);
     expect(() => resolveOptions({ render: { showall: true } } as ProfilerOptions)).toThrow(/`render\.showall`; did you mean `render\.showAll`/);
   });
 
@@ -44,6 +70,7 @@ describe('options are validated once, at construction', () => {
     const o = resolveOptions();
     expect(o).toMatchObject({ interval: 1000, output: ['text'], printEachRequest: true, slowThreshold: 0, serverTiming: false, sampler: 'auto' });
     expect(o.enabled({})).toBe(true);
+    expect(o).toMatchObject({ maxConcurrent: 32, maxDuration: 30_000, maxFiles: undefined, maxPendingWrites: 64, attribution: 'context' });
     expect(resolveOptions({ enabled: false }).maybeEnabled).toBe(false);
     expect(resolveOptions({ enabled: 0 }).enabled({})).toBe(false);
     expect(resolveOptions({ enabled: 1 }).enabled({})).toBe(true);
