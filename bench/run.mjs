@@ -1,0 +1,350 @@
+// `pnpm bench`: prof's benchmark harness. Prints tables and rewrites docs/performance.md.
+//   BENCH_MODE=quick|full (default full; or --quick / --full)
+//   BENCH_ADAPTERS=express,koa,...   adapters for the overhead table (default: all in full,
+//                                    express in quick)
+//   BENCH_SECTIONS=overhead,attribution,accuracy,processing,memory,startup,startstop
+//   BENCH_NO_WRITE=1                 print only, leave docs/performance.md alone
+// Every server runs in its own child process (server.mjs); load comes from autocannon in this
+// process, against 127.0.0.1 only.
+import { execFileSync, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { ADAPTERS, ASYNC_STEPS, CPU_N } from './apps.mjs';
+import { getSumOfList } from '../examples/shared/work.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const args = process.argv.slice(2);
+const MODE = args.includes('--quick') ? 'quick' : args.includes('--full') ? 'full' : (process.env.BENCH_MODE ?? 'full');
+const QUICK = MODE === 'quick';
+const P = {
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  duration: Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 2)),
+  warmup: Number(process.env.BENCH_WARMUP ?? (QUICK ? 0.5 : 1)),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 8),
+  memoryRequests: Number(process.env.BENCH_MEMORY_REQUESTS ?? 20_000),
+};
+const adapters = (process.env.BENCH_ADAPTERS ?? (QUICK ? 'express' : ADAPTERS.join(','))).split(',');
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'overhead,attribution,accuracy,processing,memory,startup,startstop').split(','));
+const log = (m) => process.stderr.write(`${m}\n`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
+const began = Date.now();
+const loadBefore = os.loadavg();
+
+// ---------------------------------------------------------------------------------------------
+// Servers and load
+
+async function startServer(adapter, config) {
+  const child = fork(here('./server.mjs'), [adapter, config], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const msg = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`server ${adapter}/${config} exited with ${code}`)));
+  });
+  const ask = () => new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send('mem');
+  });
+  const stop = () => new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.send('stop');
+  });
+  return { url: msg.url, ask, stop };
+}
+
+async function load(url, opts) {
+  const r = await autocannon({ url, connections: P.connections, pipelining: 1, ...opts });
+  const bad = r.errors + r.timeouts + r.non2xx;
+  if (bad > 0) throw new Error(`${url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
+  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total };
+}
+
+/** For each round, each configuration in a rotated order, each in a fresh server: warm-up, then measure every route. */
+async function compare(adapter, configs, routes) {
+  const results = {};
+  for (const c of configs) for (const r of routes) results[`${c} ${r}`] = [];
+  for (let round = 0; round < P.rounds; round++) {
+    const order = configs.map((_, i) => configs[(i + round) % configs.length]);
+    for (const config of order) {
+      const server = await startServer(adapter, config);
+      for (const route of routes) await load(server.url + route, { duration: P.warmup });
+      for (const route of routes) results[`${config} ${route}`].push(await load(server.url + route, { duration: P.duration }));
+      await server.stop();
+    }
+    log(`  ${adapter}: round ${round + 1}/${P.rounds} done`);
+  }
+  const out = {};
+  for (const [k, runs] of Object.entries(results)) {
+    out[k] = { rps: median(runs.map((x) => x.rps)), p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), runs: runs.map((x) => x.rps) };
+  }
+  return out;
+}
+
+function cpuRouteMs() {
+  for (let i = 0; i < 20; i++) getSumOfList(CPU_N);
+  const t = performance.now();
+  for (let i = 0; i < 50; i++) getSumOfList(CPU_N);
+  return (performance.now() - t) / 50;
+}
+
+function nodeJson(script, argv = [], execArgv = []) {
+  const out = execFileSync(process.execPath, [...execArgv, here(script), ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+const R = {};
+const md = [];
+const print = (lines) => {
+  console.log(lines.join('\n'));
+  console.log('');
+  md.push(...lines, '');
+};
+
+if (sections.has('overhead')) {
+  log('overhead: bare / enabled:false / profiled / naive per adapter');
+  R.cpuMs = cpuRouteMs();
+  const CONFIGS = ['bare', 'disabled', 'profiled', 'naive'];
+  const ROUTES = ['/b/hello', '/b/cpu'];
+  R.overhead = {};
+  for (const a of adapters) R.overhead[a] = await compare(a, CONFIGS, ROUTES);
+  const rows = [
+    '## Overhead per adapter',
+    '',
+    `Throughput (requests/s, median of ${P.rounds} rounds) and its ratio to the bare app; ` +
+      `\`/b/hello\` is a hello-world route, \`/b/cpu\` does ${f(R.cpuMs, 2)} ms of CPU work (getSumOfList(${CPU_N}), measured in the harness process). ` +
+      `Targets: \`enabled: false\` ≥ 0.98× bare on hello-world; every request profiled ≥ 0.90× bare on the CPU route.`,
+    '',
+    '| adapter | route | bare req/s | enabled:false | profiled (JSON in onReport) | naive V8 profile per request |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const a of adapters) {
+    for (const route of ROUTES) {
+      const o = R.overhead[a];
+      const bare = o[`bare ${route}`].rps;
+      const cell = (c) => `${f(o[`${c} ${route}`].rps, 0)} (${f(o[`${c} ${route}`].rps / bare)}×)`;
+      rows.push(`| ${a} | ${route} | ${f(bare, 0)} | ${cell('disabled')} | ${cell('profiled')} | ${cell('naive')} |`);
+    }
+  }
+  rows.push('', `Latency per request (ms). Server time added per request = 1000 / profiled req/s − 1000 / bare req/s. p50 / p99 are autocannon's (1 ms resolution; ${P.connections} connections, so they include queueing behind the other connections).`, '');
+  rows.push('| adapter | route | server time added, profiled | server time added, naive | bare p50 / p99 | profiled p50 / p99 (added) | naive p50 / p99 (added) |', '|---|---|---:|---:|---:|---:|---:|');
+  for (const a of adapters) {
+    for (const route of ROUTES) {
+      const o = R.overhead[a];
+      const b = o[`bare ${route}`];
+      const cell = (c) => {
+        const x = o[`${c} ${route}`];
+        return `${f(x.p50, 0)} / ${f(x.p99, 0)} (${f(x.p50 - b.p50, 0)} / ${f(x.p99 - b.p99, 0)})`;
+      };
+      const added = (c) => f(1000 / o[`${c} ${route}`].rps - 1000 / b.rps, 3);
+      rows.push(`| ${a} | ${route} | ${added('profiled')} | ${added('naive')} | ${f(b.p50, 0)} / ${f(b.p99, 0)} | ${cell('profiled')} | ${cell('naive')} |`);
+    }
+  }
+  print(rows);
+}
+
+if (sections.has('attribution')) {
+  log('attribution: context vs window (express)');
+  R.attribution = await compare('express', ['bare', 'window', 'profiled'], ['/b/async', '/b/cpu']);
+  const o = R.attribution;
+  const rows = [
+    '## Attribution cost: `context` vs `window`',
+    '',
+    `Express, every request profiled (JSON in onReport). \`/b/async\` runs ${ASYNC_STEPS} async calls with two awaits each per request; \`/b/cpu\` as above. ` +
+      "`window` keeps every sample in the request's time window; `context` (the default) keeps only the request's own async context, which costs an async-context hook while a profiled request is in flight.",
+    '',
+    '| route | bare req/s | window req/s (× bare) | context req/s (× bare) | context / window | p50 window → context (ms) |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const route of ['/b/async', '/b/cpu']) {
+    const b = o[`bare ${route}`].rps;
+    const w = o[`window ${route}`];
+    const c = o[`profiled ${route}`];
+    rows.push(`| ${route} | ${f(b, 0)} | ${f(w.rps, 0)} (${f(w.rps / b)}×) | ${f(c.rps, 0)} (${f(c.rps / b)}×) | ${f(c.rps / w.rps)} | ${f(w.p50)} → ${f(c.p50)} |`);
+  }
+  print(rows);
+}
+
+if (sections.has('accuracy')) {
+  log('accuracy');
+  R.accuracy = [];
+  for (const interval of [1000, 100]) {
+    const r = nodeJson('./accuracy.mjs', [String(interval)]);
+    R.sampler = r.sampler;
+    R.accuracy.push(...r.rows);
+  }
+  const rows = [
+    '## Accuracy',
+    '',
+    'Known CPU splits between functions interleaved in 4 ms slices over 400 ms, profiled with `profile()`; error = largest deviation of any function\'s share from its true share, in percentage points (median of 3 runs; worst run in brackets). Samples taken against duration / interval.',
+    '',
+    '| interval | split | error (pp) | samples | duration / interval | ratio |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const x of R.accuracy) rows.push(`| ${x.interval} µs | ${x.split} | ${f(x.errorPp)} (${f(x.maxErrorPp)}) | ${x.samples} | ${f(x.expected, 0)} | ${f(x.samples / x.expected)} |`);
+  print(rows);
+}
+
+if (sections.has('processing')) {
+  log('processing');
+  R.processing = nodeJson('./processing.mjs');
+  const rows = [
+    '## Processing',
+    '',
+    `Building the call tree, rendering text and rendering HTML, 1 ms interval. The 1 s profile is a real recording of a mixed workload (${R.processing.baseSamples} samples); the 10 s and 60 s profiles are synthesized by replicating its samples with offset timestamps (same frames and stacks). Target: ≤ 1 % of the recorded duration. Median of 3.`,
+    '',
+    '| profile | samples | tree (ms) | text (ms) | HTML (ms) | total (ms) | share of duration | HTML size |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const x of R.processing.rows) {
+    rows.push(`| ${x.seconds} s | ${x.samples} | ${f(x.treeMs)} | ${f(x.textMs)} | ${f(x.htmlMs)} | ${f(x.totalMs)} | ${f(100 * x.share, 3)} % | ${f(x.htmlBytes / 1024, 0)} KiB |`);
+  }
+  print(rows);
+}
+
+if (sections.has('memory')) {
+  log(`memory: ${P.memoryRequests} profiled requests (express /b/hello)`);
+  const server = await startServer('express', 'profiled');
+  const points = [{ n: 0, ...(await server.ask()) }];
+  for (let n = 1000; n <= P.memoryRequests; n += 1000) {
+    await load(`${server.url}/b/hello`, { amount: 1000, connections: 4 });
+    points.push({ n, ...(await server.ask()) });
+  }
+  await server.stop();
+  R.memory = points;
+  const at = (n) => points.find((p) => p.n === n) ?? points[points.length - 1];
+  const from = at(Math.min(5000, P.memoryRequests));
+  const to = at(P.memoryRequests);
+  R.memoryGrowth = { heap: (to.heapUsed - from.heapUsed) / 1048576, rss: (to.rss - from.rss) / 1048576, from: from.n, to: to.n };
+  const rows = [
+    '## Memory',
+    '',
+    `${P.memoryRequests} requests to Express \`/b/hello\`, every one profiled (report rendered to JSON in onReport), 4 connections; the server runs with \`--expose-gc\` and is measured after \`gc()\` every 1,000 requests. Target: heap growth from request 5,000 to 20,000 ≤ 10 MB.`,
+    '',
+    `Growth from request ${R.memoryGrowth.from} to ${R.memoryGrowth.to}: heap ${f(R.memoryGrowth.heap)} MB, RSS ${f(R.memoryGrowth.rss)} MB.`,
+    '',
+    '| requests | reports | heap after GC (MB) | RSS (MB) |',
+    '|---:|---:|---:|---:|',
+  ];
+  for (const p of points) rows.push(`| ${p.n} | ${p.reports} | ${f(p.heapUsed / 1048576)} | ${f(p.rss / 1048576)} |`);
+  print(rows);
+}
+
+if (sections.has('startup')) {
+  log('start-up');
+  const imports = { '@prof/express': [], express: [] };
+  for (let i = 0; i < 5; i++) {
+    for (const spec of Object.keys(imports)) {
+      const code = `const t = performance.now(); await import(${JSON.stringify(spec)}); console.log(performance.now() - t);`;
+      imports[spec].push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: here('.'), encoding: 'utf8' }).trim()));
+    }
+  }
+  // The first request to a fresh server, against the median of the next 20 (sequential).
+  const first = { bare: [], profiled: [] };
+  const later = { bare: [], profiled: [] };
+  const time = async (url) => {
+    const t = performance.now();
+    const r = await fetch(url);
+    await r.arrayBuffer();
+    return performance.now() - t;
+  };
+  await time('http://127.0.0.1:9/').catch(() => undefined); // load fetch itself
+  for (let i = 0; i < 3; i++) {
+    for (const config of ['bare', 'profiled']) {
+      const server = await startServer('express', config);
+      first[config].push(await time(`${server.url}/b/cpu`));
+      const xs = [];
+      for (let k = 0; k < 20; k++) xs.push(await time(`${server.url}/b/cpu`));
+      later[config].push(median(xs));
+      await server.stop();
+    }
+  }
+  R.startup = {
+    importProf: median(imports['@prof/express']),
+    importExpress: median(imports.express),
+    firstBare: median(first.bare),
+    firstProfiled: median(first.profiled),
+    laterBare: median(later.bare),
+    laterProfiled: median(later.profiled),
+  };
+  const s = R.startup;
+  print([
+    '## Start-up',
+    '',
+    'Import time in a fresh process (median of 5), and the first request to a fresh Express server on `/b/cpu` against the median of the next 20 (sequential, median of 3 servers).',
+    '',
+    '| | ms |',
+    '|---|---:|',
+    `| \`import('@prof/express')\` | ${f(s.importProf)} |`,
+    `| \`import('express')\` (for scale) | ${f(s.importExpress)} |`,
+    `| first request, bare | ${f(s.firstBare)} (later: ${f(s.laterBare)}) |`,
+    `| first request, profiled | ${f(s.firstProfiled)} (later: ${f(s.laterProfiled)}) |`,
+    `| cost of the first profiled request (first profiled − first bare) | ${f(s.firstProfiled - s.firstBare)} |`,
+  ]);
+}
+
+if (sections.has('startstop')) {
+  log('start+stop cost (startstop.mjs)');
+  const out = execFileSync(process.execPath, [here('./startstop.mjs')], { encoding: 'utf8', env: { ...process.env, ROUNDS: QUICK ? '100' : '200' } });
+  R.startstop = out.trim();
+  print([
+    '## Start+stop cost per request',
+    '',
+    'From `bench/startstop.mjs`: the cost one request pays to be profiled, in a process holding 20,000 compiled functions — prof\'s shared warm sampler against a fresh V8 profile per request.',
+    '',
+    '```',
+    R.startstop,
+    '```',
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// docs/performance.md
+
+const loadAfter = os.loadavg();
+const minutes = (Date.now() - began) / 60000;
+const cpus = os.cpus();
+const command = `npx --yes pnpm@10.34.9 bench${QUICK ? ' --quick' : ''}` + Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => ` ${k}=${v}`).join('');
+const header = [
+  '# Performance',
+  '',
+  '<!-- Written by `pnpm bench` (bench/run.mjs); edit the harness, not this file. -->',
+  '',
+  `Measured ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC with \`${command}\` (${MODE} mode, ${f(minutes, 1)} min).`,
+  '',
+  `- Machine: ${cpus.length} cores, ${cpus[0]?.model ?? 'unknown CPU'}, ${f(os.totalmem() / 2 ** 30, 1)} GiB, ${os.platform()} ${os.release()}`,
+  `- Node ${process.version}; sampler backend: ${R.sampler ?? 'not measured in this run'}; 1 ms interval unless stated`,
+  `- Load average (1/5/15 min) before: ${loadBefore.map((x) => f(x)).join(' / ')}, after: ${loadAfter.map((x) => f(x)).join(' / ')}. The machine is shared: load from other processes makes figures noisy; ratios are taken side by side in one run.`,
+  `- Method: every server in its own child process; autocannon (programmatic, 127.0.0.1, ${P.connections} connections, pipelining 1), ${P.warmup} s warm-up per route then ${P.duration} s per route; configurations alternated in a rotated order each round; medians of ${P.rounds} rounds. The load generator shares the machine's cores with the server.`,
+  '- Configurations: **bare** = the app without prof; **enabled:false** = middleware installed, `enabled: false`; **profiled** = every request profiled (default `attribution: \'context\'`), `printEachRequest: false`, `onReport: (r) => r.json()`; **naive** = the bare app with a fresh v8-profiler-next profile started and stopped around every request (`bench/server.mjs` only, for contrast).',
+  '',
+];
+const summary = [];
+if (R.overhead) {
+  const ratios = (config, route) => adapters.map((a) => R.overhead[a][`${config} ${route}`].rps / R.overhead[a][`bare ${route}`].rps);
+  const dis = ratios('disabled', '/b/hello');
+  const pro = ratios('profiled', '/b/cpu');
+  const proHello = ratios('profiled', '/b/hello');
+  summary.push(`| enabled:false ≥ 0.98× bare, hello-world | ${f(Math.min(...dis))}–${f(Math.max(...dis))}× | ${Math.min(...dis) >= 0.98 ? 'met' : 'missed'} |`);
+  summary.push(`| profiled ≥ 0.90× bare, 2 ms CPU route | ${f(Math.min(...pro))}–${f(Math.max(...pro))}× | ${Math.min(...pro) >= 0.9 ? 'met' : 'missed'} |`);
+  summary.push(`| profiled, hello-world (no target) | ${f(Math.min(...proHello))}–${f(Math.max(...proHello))}× | – |`);
+}
+if (R.processing) {
+  const worst = Math.max(...R.processing.rows.map((x) => x.share));
+  summary.push(`| processing ≤ 1 % of recorded duration | worst ${f(100 * worst, 3)} % | ${worst <= 0.01 ? 'met' : 'missed'} |`);
+}
+if (R.memoryGrowth) {
+  summary.push(`| heap growth request 5,000 → 20,000 ≤ 10 MB | ${f(R.memoryGrowth.heap)} MB (RSS ${f(R.memoryGrowth.rss)} MB) | ${R.memoryGrowth.heap <= 10 ? 'met' : 'missed'} |`);
+}
+const doc = [...header];
+if (summary.length) doc.push('## Targets', '', '| target | measured (range over adapters) | |', '|---|---:|---|', ...summary, '');
+doc.push(...md);
+console.log(['Targets:', ...summary].join('\n'));
+if (!process.env.BENCH_NO_WRITE) {
+  writeFileSync(here('../docs/performance.md'), doc.join('\n'));
+  log('wrote docs/performance.md');
+}
