@@ -7,7 +7,8 @@
 //   window     as profiled, attribution 'window'
 //   naive      the bare app, plus a fresh v8-profiler-next profile started and stopped around
 //              every request (bench only: the way prof avoids)
-// Sends {url} when listening; answers 'mem' with heap after GC and RSS; exits on 'stop'.
+// Sends {url} when listening; answers 'mem' with heap after GC and RSS, 'cpu' with its CPU
+// time; exits on 'stop'.
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { startApp } from './apps.mjs';
@@ -61,6 +62,10 @@ process.on('message', (msg) => {
     globalThis.gc?.();
     const m = process.memoryUsage();
     process.send({ heapUsed: m.heapUsed, rss: m.rss, reports });
+  } else if (msg === 'cpu') {
+    // CPU time of this process (all threads, µs): robust to the load generator's contention.
+    const c = process.cpuUsage();
+    process.send({ cpu: c.user + c.system });
   } else if (msg === 'stop') {
     process.exit(0);
   }
