@@ -19,8 +19,8 @@ const args = process.argv.slice(2);
 const MODE = args.includes('--quick') ? 'quick' : args.includes('--full') ? 'full' : (process.env.BENCH_MODE ?? 'full');
 const QUICK = MODE === 'quick';
 const P = {
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
-  duration: Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 1.5)),
+  rounds: Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 5)),
+  duration: Number(process.env.BENCH_DURATION ?? 1),
   warmup: Number(process.env.BENCH_WARMUP ?? (QUICK ? 0.5 : 1)),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 8),
   memoryRequests: Number(process.env.BENCH_MEMORY_REQUESTS ?? 20_000),
@@ -61,28 +61,47 @@ async function load(url, opts) {
   return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total };
 }
 
-/** For each round, each configuration in a rotated order, each in a fresh server: warm-up, then measure every route. */
+/**
+ * Every configuration's server runs at once, each in its own process; one is loaded at a time.
+ * Each round measures every route on every configuration in a rotated order, in short bursts, so
+ * slow drifts in the machine's background load hit all configurations alike. Ratios are taken per
+ * round against the bare burst of the same round (paired), then the median over rounds.
+ */
 async function compare(adapter, configs, routes) {
+  const servers = {};
+  for (const c of configs) servers[c] = await startServer(adapter, c);
   const results = {};
   for (const c of configs) for (const r of routes) results[`${c} ${r}`] = [];
-  for (let round = 0; round < P.rounds; round++) {
-    const order = configs.map((_, i) => configs[(i + round) % configs.length]);
-    for (const config of order) {
-      const server = await startServer(adapter, config);
-      for (const route of routes) await load(server.url + route, { duration: P.warmup });
+  try {
+    for (const c of configs) for (const route of routes) await load(servers[c].url + route, { duration: P.warmup });
+    for (let round = 0; round < P.rounds; round++) {
+      const order = configs.map((_, i) => configs[(i + round) % configs.length]);
       for (const route of routes) {
-        const c0 = await server.cpu();
-        const r = await load(server.url + route, { duration: P.duration });
-        r.cpuUs = ((await server.cpu()) - c0) / r.total;
-        results[`${config} ${route}`].push(r);
+        for (const config of order) {
+          const server = servers[config];
+          const c0 = await server.cpu();
+          const r = await load(server.url + route, { duration: P.duration });
+          r.cpuUs = ((await server.cpu()) - c0) / r.total;
+          results[`${config} ${route}`].push(r);
+        }
       }
-      await server.stop();
+      log(`  ${adapter}: round ${round + 1}/${P.rounds} done`);
     }
-    log(`  ${adapter}: round ${round + 1}/${P.rounds} done`);
+  } finally {
+    for (const c of configs) await servers[c].stop();
   }
   const out = {};
   for (const [k, runs] of Object.entries(results)) {
-    out[k] = { rps: median(runs.map((x) => x.rps)), p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), cpuUs: median(runs.map((x) => x.cpuUs)), runs: runs.map((x) => x.rps) };
+    const bare = results[`${configs[0]} ${k.slice(k.indexOf(' ') + 1)}`];
+    out[k] = {
+      rps: median(runs.map((x) => x.rps)),
+      p50: median(runs.map((x) => x.p50)),
+      p99: median(runs.map((x) => x.p99)),
+      cpuUs: median(runs.map((x) => x.cpuUs)),
+      rpsRatio: median(runs.map((x, i) => x.rps / bare[i].rps)),
+      cpuRatio: median(runs.map((x, i) => bare[i].cpuUs / x.cpuUs)),
+      runs: runs.map((x) => Math.round(x.rps)),
+    };
   }
   return out;
 }
@@ -120,7 +139,7 @@ if (sections.has('overhead')) {
   const rows = [
     '## Overhead per adapter',
     '',
-    `Throughput (requests/s, median of ${P.rounds} rounds) and its ratio to the bare app; ` +
+    `Throughput (requests/s, median of ${P.rounds} rounds) and its ratio to the bare app (median of the per-round ratios); ` +
       `\`/b/hello\` is a hello-world route, \`/b/cpu\` does ${f(R.cpuMs, 2)} ms of CPU work (getSumOfList(${CPU_N}), measured in the harness process). ` +
       `Targets: \`enabled: false\` ≥ 0.98× bare on hello-world; every request profiled ≥ 0.90× bare on the CPU route.`,
     '',
@@ -131,7 +150,7 @@ if (sections.has('overhead')) {
     for (const route of ROUTES) {
       const o = R.overhead[a];
       const bare = o[`bare ${route}`].rps;
-      const cell = (c) => `${f(o[`${c} ${route}`].rps, 0)} (${f(o[`${c} ${route}`].rps / bare)}×)`;
+      const cell = (c) => `${f(o[`${c} ${route}`].rps, 0)} (${f(o[`${c} ${route}`].rpsRatio)}×)`;
       rows.push(`| ${a} | ${route} | ${f(bare, 0)} | ${cell('disabled')} | ${cell('profiled')} | ${cell('naive')} |`);
     }
   }
@@ -141,7 +160,7 @@ if (sections.has('overhead')) {
     for (const route of ROUTES) {
       const o = R.overhead[a];
       const b = o[`bare ${route}`].cpuUs;
-      const cell = (c) => `${f(o[`${c} ${route}`].cpuUs, 0)} (${f(b / o[`${c} ${route}`].cpuUs)}×)`;
+      const cell = (c) => `${f(o[`${c} ${route}`].cpuUs, 0)} (${f(o[`${c} ${route}`].cpuRatio)}×)`;
       rows.push(`| ${a} | ${route} | ${f(b, 0)} | ${cell('disabled')} | ${cell('profiled')} | ${cell('naive')} |`);
     }
   }
@@ -179,7 +198,7 @@ if (sections.has('attribution')) {
     const b = o[`bare ${route}`].rps;
     const w = o[`window ${route}`];
     const c = o[`profiled ${route}`];
-    rows.push(`| ${route} | ${f(b, 0)} | ${f(w.rps, 0)} (${f(w.rps / b)}×) | ${f(c.rps, 0)} (${f(c.rps / b)}×) | ${f(c.rps / w.rps)} | ${f(o[`bare ${route}`].cpuUs, 0)} / ${f(w.cpuUs, 0)} / ${f(c.cpuUs, 0)} | ${f(w.p50, 0)} → ${f(c.p50, 0)} |`);
+    rows.push(`| ${route} | ${f(b, 0)} | ${f(w.rps, 0)} (${f(w.rpsRatio)}×) | ${f(c.rps, 0)} (${f(c.rpsRatio)}×) | ${f(c.rps / w.rps)} | ${f(o[`bare ${route}`].cpuUs, 0)} / ${f(w.cpuUs, 0)} / ${f(c.cpuUs, 0)} | ${f(w.p50, 0)} → ${f(c.p50, 0)} |`);
   }
   print(rows);
 }
@@ -358,19 +377,19 @@ const header = [
   `- Machine: ${cpus.length} cores, ${cpus[0]?.model ?? 'unknown CPU'}, ${f(os.totalmem() / 2 ** 30, 1)} GiB, ${os.platform()} ${os.release()}`,
   `- Node ${process.version}; sampler backend: ${R.sampler ?? 'not measured in this run'}; 1 ms interval unless stated`,
   `- Load average (1/5/15 min) before: ${loadBefore.map((x) => f(x)).join(' / ')}, after: ${loadAfter.map((x) => f(x)).join(' / ')}. The machine is shared: load from other processes makes figures noisy; ratios are taken side by side in one run.`,
-  `- Method: every server in its own child process; autocannon (programmatic, 127.0.0.1, ${P.connections} connections, pipelining 1), ${P.warmup} s warm-up per route then ${P.duration} s per route; configurations alternated in a rotated order each round; medians of ${P.rounds} rounds. The load generator shares the machine's cores with the server.`,
+  `- Method: every server in its own child process, all configurations of one adapter running side by side and loaded one at a time; autocannon (programmatic, 127.0.0.1, ${P.connections} connections, pipelining 1), ${P.warmup} s warm-up per route and configuration, then ${P.rounds} rounds of ${P.duration} s bursts per route and configuration in a rotated order; ratios are medians of per-round ratios against the bare burst of the same round. The load generator shares the machine's cores with the server.`,
   '- Configurations: **bare** = the app without prof; **enabled:false** = middleware installed, `enabled: false`; **profiled** = every request profiled (default `attribution: \'context\'`), `printEachRequest: false`, `onReport: (r) => r.json()`; **naive** = the bare app with a fresh v8-profiler-next profile started and stopped around every request (`bench/server.mjs` only, for contrast).',
   '',
 ];
 const summary = [];
 if (R.overhead) {
-  const ratios = (config, route) => adapters.map((a) => R.overhead[a][`${config} ${route}`].rps / R.overhead[a][`bare ${route}`].rps);
+  const ratios = (config, route) => adapters.map((a) => R.overhead[a][`${config} ${route}`].rpsRatio);
   const dis = ratios('disabled', '/b/hello');
   const pro = ratios('profiled', '/b/cpu');
   const proHello = ratios('profiled', '/b/hello');
   summary.push(`| enabled:false ≥ 0.98× bare, hello-world | ${f(Math.min(...dis))}–${f(Math.max(...dis))}× | ${Math.min(...dis) >= 0.98 ? 'met' : 'missed'} |`);
   summary.push(`| profiled ≥ 0.90× bare, 2 ms CPU route | ${f(Math.min(...pro))}–${f(Math.max(...pro))}× | ${Math.min(...pro) >= 0.9 ? 'met' : 'missed'} |`);
-  const cpuR = (config, route) => adapters.map((a) => R.overhead[a][`bare ${route}`].cpuUs / R.overhead[a][`${config} ${route}`].cpuUs);
+  const cpuR = (config, route) => adapters.map((a) => R.overhead[a][`${config} ${route}`].cpuRatio);
   const dc = cpuR('disabled', '/b/hello');
   const pc = cpuR('profiled', '/b/cpu');
   summary.push(`| the same by server CPU per request: enabled:false, hello-world | ${f(Math.min(...dc))}–${f(Math.max(...dc))}× | ${Math.min(...dc) >= 0.98 ? 'met' : 'missed'} |`);
