@@ -15,6 +15,12 @@ process.env.NODE_ENV = 'production';
 const sampler: SamplerKind = process.env.PROF_TEST_SAMPLER === 'inspector' ? 'inspector' : 'auto';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Reports arrive after the response (node:inspector rotates at most every 250 ms): wait, bounded. */
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) await sleep(25);
+}
+
 /** Request targets sent byte for byte (fetch and node:http would normalise or refuse most). */
 const HOSTILE: string[] = [
   '/../../../../etc/passwd',
@@ -107,14 +113,16 @@ describe.each(apps)('$name: hostile request input', (factory: AppFactory) => {
       expect(a.status, target.slice(0, 80)).toBeGreaterThan(0);
       expect(a.body, target.slice(0, 80)).toBe(b.body);
     }
+    await until(() => reports > 0);
     expect(reports).toBeGreaterThan(0);
     // Files land after onReport; wait until no temporary file is left and the count holds.
-    let last = -1;
-    for (let i = 0; i < 100; i++) {
-      await sleep(100);
+    let last = '';
+    for (let i = 0; i < 40; i++) {
+      await sleep(400);
       const now = walk(root);
-      if (now.length === last && !now.some((f) => f.endsWith('.tmp'))) break;
-      last = now.length;
+      const state = `${reports}:${now.length}`;
+      if (state === last && !now.some((f) => f.endsWith('.tmp'))) break;
+      last = state;
     }
     const all = walk(root);
     // Nothing but outputDir itself at the top, and no folder inside it.
@@ -151,6 +159,7 @@ describe.each(apps)('$name: hostile request input', (factory: AppFactory) => {
       expect(a.body, target).not.toMatch(/<html|"nodes"|speedscope/i);
     }
     // The requests were profiled as ordinary ones (enabled defaults to true), not answered with reports.
+    await until(() => reports >= 5);
     await sleep(300);
     expect(reports).toBe(5);
   });
