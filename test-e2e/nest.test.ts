@@ -1,7 +1,7 @@
 import { Catch, Controller, Get, HttpException, Module, UseFilters, UseGuards, type ArgumentsHost, type CanActivate, type ExceptionFilter } from '@nestjs/common';
 import { Profiler, type Report } from '@prof/core';
 import { Profile, ProfilerModule, PROFILER, type ProfilerOptions } from '@prof/nestjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS example app
 import { AppController, createApp, decorate } from '../examples/nestjs/app.mjs';
 import { startNest } from './apps/nest.js';
@@ -122,6 +122,10 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     running.push(app);
     return app.url;
   };
+
+  // Reports are delivered just after their responses (the sampler batches rotations, ≤ 10 ms):
+  // let the previous test's reports land before a test counts its own.
+  beforeEach(() => new Promise((resolve) => setTimeout(resolve, 100)));
 
   beforeAll(async () => {
     profiled = await start({ logger, onReport: sink.onReport, serverTiming: true });
