@@ -13,7 +13,7 @@ export {
   type SamplerKind,
 } from './options.js';
 export { Profiler, createProfiler, type RequestHandle, type ProfilerStats } from './middleware/controller.js';
-export { attachToNodeResponse, appendServerTiming, type NodeResponseLike } from './middleware/node-http.js';
+export { attachToNodeResponse, appendServerTiming, nodeRequestInfo, type NodeResponseLike } from './middleware/node-http.js';
 export { reportPath, sanitizeComponent, writeAtomic } from './middleware/files.js';
 export { OUTPUT_FORMATS, formatSpec, type OutputFormat, type FormatSpec } from './export/formats.js';
 export type { Samples } from './samples.js';

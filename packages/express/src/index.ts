@@ -1,4 +1,4 @@
-import { attachToNodeResponse, createProfiler, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
+import { attachToNodeResponse, createProfiler, nodeRequestInfo, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
 
@@ -26,15 +26,7 @@ function routeOf(req: ExpressRequest): string | undefined {
 export function profiler(options?: ProfilerOptions): Middleware {
   const prof = createProfiler(options);
   return function profMiddleware(req, res, next) {
-    const handle = prof.start({
-      method: req.method,
-      url: req.originalUrl ?? req.url,
-      header: (name) => {
-        const v = req.headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      },
-      raw: req,
-    });
+    const handle = prof.start(nodeRequestInfo(req.method, req.originalUrl ?? req.url, req.headers, req));
     if (handle) attachToNodeResponse(handle, res, () => ({ route: routeOf(req) }));
     next();
   };

@@ -1,5 +1,5 @@
 import type { FastifyPluginCallback } from 'fastify';
-import { attachToNodeResponse, createProfiler, type ProfilerOptions } from '@prof/core';
+import { attachToNodeResponse, createProfiler, nodeRequestInfo, type ProfilerOptions } from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
 
@@ -24,15 +24,7 @@ export const profiler: FastifyPluginCallback<ProfilerOptions> = function profPlu
   const p = prof;
   fastify.addHook('onRequest', function profOnRequest(request, reply, next) {
     try {
-      const handle = p.start({
-        method: request.method,
-        url: request.originalUrl ?? request.url,
-        header: (name) => {
-          const v = request.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        },
-        raw: request,
-      });
+      const handle = p.start(nodeRequestInfo(request.method, request.originalUrl ?? request.url, request.headers, request));
       // Server-Timing goes in as the headers are written; finish on the raw response's finish/close.
       if (handle) attachToNodeResponse(handle, reply.raw, () => ({ route: request.routeOptions?.url }));
     } catch (err) {

@@ -1,4 +1,4 @@
-import { attachToNodeResponse, createProfiler, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
+import { attachToNodeResponse, createProfiler, nodeRequestInfo, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
 
@@ -30,15 +30,7 @@ export function profiler(options?: ProfilerOptions): Middleware {
   return async function profMiddleware(ctx, next) {
     let handle;
     try {
-      handle = prof.start({
-        method: ctx.method,
-        url: ctx.originalUrl ?? ctx.url,
-        header: (name) => {
-          const v = ctx.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        },
-        raw: ctx,
-      });
+      handle = prof.start(nodeRequestInfo(ctx.method, ctx.originalUrl ?? ctx.url, ctx.headers, ctx));
       // Koa writes the body after the middleware chain returns, so finish on the node response.
       if (handle) attachToNodeResponse(handle, ctx.res, () => ({ route: routeOf(ctx) }));
     } catch (err) {

@@ -1,6 +1,6 @@
 import { SetMetadata, type CallHandler, type CustomDecorator, type DynamicModule, type ExecutionContext, type FactoryProvider, type ModuleMetadata, type NestInterceptor, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR, HttpAdapterHost, Reflector } from '@nestjs/core';
-import { attachToNodeResponse, createProfiler, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions, type Report, type RequestHandle, type RequestInfo } from '@prof/core';
+import { attachToNodeResponse, createProfiler, nodeRequestInfo, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions, type Report, type RequestHandle, type RequestInfo } from '@prof/core';
 import type { Observable } from 'rxjs';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
@@ -61,15 +61,7 @@ function routeOf(req: NestRequest): string | undefined {
 }
 
 function requestInfo(req: NestRequest): RequestInfo {
-  return {
-    method: req.method ?? 'GET',
-    url: req.originalUrl ?? req.url ?? '/',
-    header: (name) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v[0] : v;
-    },
-    raw: req,
-  };
+  return nodeRequestInfo(req.method ?? 'GET', req.originalUrl ?? req.url ?? '/', req.headers, req);
 }
 
 /**

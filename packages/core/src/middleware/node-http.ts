@@ -1,4 +1,5 @@
 import type { ReportMeta } from '../report.js';
+import type { RequestInfo } from '../options.js';
 import type { RequestHandle } from './controller.js';
 import { replaceNodeResponseWithReport } from './trigger-node.js';
 
@@ -86,4 +87,17 @@ export function attachToNodeResponse(
   res.once('close', done);
   // `?profile` (allowed): the response becomes the report.
   if (handle.trigger) replaceNodeResponseWithReport(handle, res as Parameters<typeof replaceNodeResponseWithReport>[1], describe);
+}
+
+/** Core's view of a request whose headers are node:http's (Express, Koa, Fastify, NestJS). */
+export function nodeRequestInfo(method: string, url: string, headers: Record<string, string | string[] | undefined>, raw: unknown): RequestInfo {
+  return {
+    method,
+    url,
+    header: (name) => {
+      const v = headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    },
+    raw,
+  };
 }
