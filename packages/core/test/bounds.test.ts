@@ -200,6 +200,7 @@ describe('maxFiles', () => {
   it("recognises prof's own names only", () => {
     const re = reportNamePattern('{timestamp}-{method}-{path}.{ext}')!;
     expect(re.test('2026-11-24T10-20-30-GET-users_42.txt')).toBe(true);
+    expect(re.test('2026-11-24T10-20-30.456-GET-users_42.txt')).toBe(true);
     expect(re.test('2026-11-24T10-20-30-POST-root.speedscope.json')).toBe(true);
     expect(re.test('2026-11-24T10-20-30-GET-root.pb.gz')).toBe(true);
     expect(re.test('2026-11-24T10-20-30-GET-x.txt.123.abc.tmp')).toBe(false);

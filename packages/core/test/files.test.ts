@@ -29,7 +29,7 @@ describe('report file names', () => {
 
   it('fills the default template', () => {
     const file = reportPath(dir, '{timestamp}-{method}-{path}.{ext}', emptyReport({ path: '/users/42?x=1' }), 'json');
-    expect(path.basename(file)).toBe('2026-11-24T10-20-30-GET-users_42.json');
+    expect(path.basename(file)).toBe('2026-11-24T10-20-30.456-GET-users_42.json');
     expect(path.dirname(file)).toBe(path.resolve(dir));
   });
 

@@ -22,8 +22,9 @@ export function sanitizeComponent(value: string, maxLength = 80): string {
   return s.slice(0, maxLength) || 'root';
 }
 
+/** `2026-11-24T10-20-30.456`: milliseconds, so that reports of one path in one second do not overwrite each other. */
 function timestampOf(iso: string): string {
-  return iso.replace(/:/g, '-').replace(/\.\d+Z$/, '').replace('T', 'T');
+  return iso.replace(/:/g, '-').replace(/Z$/, '');
 }
 
 export function fileNameInfo(report: Report, ext: string): FileNameInfo {
@@ -106,7 +107,7 @@ export function reportNamePattern(fileName: ResolvedOptions['fileName']): RegExp
     if (key === undefined) {
       // Literal text goes through the same sanitising as the whole name.
       re += escapeRegExp(part.replace(/[^A-Za-z0-9._-]+/g, '_'));
-    } else if (key === 'timestamp') re += '\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}';
+    } else if (key === 'timestamp') re += '\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(?:\\.\\d{3})?';
     else if (key === 'ext') re += `(?:${exts})`;
     else if (key === 'status') re += '(?:\\d+|none)';
     else if (key === 'duration') re += '\\d+';
