@@ -69,9 +69,8 @@ describe('@prof/express on a real server', () => {
     sink.reports.length = 0;
     await get(`${profiled}/error`);
     await get(`${profiled}/users/42`);
-    const reports = await sink.waitFor(2);
-    const err = reports.find((r) => r.meta.path === '/error');
-    const user = reports.find((r) => r.meta.path === '/users/42');
+    // Reports of the previous test's requests may still land here (delivery is batched): wait by path.
+    const [err, user] = await sink.waitForPaths(['/error', '/users/42']);
     expect(err?.meta.status).toBe(500);
     expect(user?.meta.route).toBe('/users/:id');
     await new Promise((r) => setTimeout(r, 200));

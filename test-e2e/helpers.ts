@@ -16,7 +16,12 @@ export function captureLogger(): Logger & { lines: string[]; errors: string[] } 
 }
 
 /** Collects reports and lets a test wait for the next n of them. */
-export function reportSink(): { reports: Report[]; onReport: (r: Report) => void; waitFor(n: number, ms?: number): Promise<Report[]> } {
+export function reportSink(): {
+  reports: Report[];
+  onReport: (r: Report) => void;
+  waitFor(n: number, ms?: number): Promise<Report[]>;
+  waitForPaths(paths: string[], ms?: number): Promise<Report[]>;
+} {
   const reports: Report[] = [];
   const waiters: (() => void)[] = [];
   return {
@@ -35,6 +40,19 @@ export function reportSink(): { reports: Report[]; onReport: (r: Report) => void
         });
       }
       return reports.slice(0, n);
+    },
+    /** The first report of each path, however many other (late, earlier) reports arrive meanwhile. */
+    async waitForPaths(paths, ms = 10_000) {
+      const deadline = Date.now() + ms;
+      const found = () => paths.map((p) => reports.find((r) => r.meta.path === p));
+      while (found().some((r) => !r)) {
+        if (Date.now() > deadline) throw new Error(`expected reports for ${paths.join(', ')}, got ${reports.map((r) => r.meta.path).join(', ')}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+      return found() as Report[];
     },
   };
 }
