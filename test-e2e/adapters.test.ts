@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfilerOptions, Report } from '@prof/core';
 import { apps } from './apps/index.js';
 import type { AppFactory, RunningApp } from './apps/types.js';
-import { captureLogger, get, reportSink, stableHeaders, type Fetched } from './helpers.js';
+import { captureLogger, get, INLINED_CALLEES_LOST, reportSink, stableHeaders, type Fetched } from './helpers.js';
 
 // One suite, every framework: real servers on 127.0.0.1, the real sampler, and for each scenario
 // the same app without prof answering the same request.
@@ -84,7 +84,9 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     expect(r!.meta).toMatchObject({ method: 'GET', path: '/cpu?n=2000000', route: '/cpu', status: 200 });
     const names = functionNames(r!);
     expect(names).toContain('cpuRoute');
-    expect(names).toContain('getSumOfList');
+    // getSumOfList is inlined into cpuRoute once hot; where the backend loses inlined frames, its
+    // time is cpuRoute's own.
+    if (!INLINED_CALLEES_LOST) expect(names).toContain('getSumOfList');
   });
 
   it('async route: same response, one report covering both awaits', async () => {
@@ -128,7 +130,8 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     ['/users/7', ['userRoute', 'getSumOfList']],
     ['/io', ['fetchOrders', 'buildReport']],
     ['/stream', ['streamChunks', 'getSumOfList']],
-  ])('short route %s: a report names the route’s own functions', async (route, expected) => {
+  ])('short route %s: a report names the route’s own functions', async (route, wanted) => {
+    const expected = INLINED_CALLEES_LOST ? wanted.filter((n) => n !== 'getSumOfList') : wanted;
     let names = new Set<string>();
     for (let attempt = 0; attempt < 5 && !expected.every((n) => names.has(n)); attempt++) {
       sink.reports.length = 0;
@@ -189,6 +192,19 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     // P(0 or N of 40 at 0.5) = 2^-39: this cannot fail by chance.
     expect(counts[2]).toBeGreaterThan(0);
     expect(counts[2]).toBeLessThan(N);
+  });
+
+  it('enabled: false: every route answered exactly as the bare app does, no header, no report', async () => {
+    const local = reportSink();
+    const app = await start({ interval: INTERVAL, logger, onReport: local.onReport, enabled: false });
+    for (const route of ['/cpu?n=1000', '/io', '/error', '/stream', '/users/7', '/missing?x=1']) {
+      const [a, b] = [await get(app.url + route), await get(bare.url + route)];
+      expect(a.status, route).toBe(b.status);
+      expect(a.body, route).toBe(b.body);
+      expect(stableHeaders(a.headers), route).toEqual(stableHeaders(b.headers));
+      expect(a.headers['server-timing'], route).toBeUndefined();
+    }
+    await exactly(0, local);
   });
 
   it('enabled as a predicate on the framework’s request', async () => {

@@ -292,3 +292,51 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     expect(logger.errors).toEqual([]);
   });
 });
+
+describe('@prof/nestjs with nothing to do', () => {
+  // The global interceptors Nest puts in every route's chain (it skips a null from a factory).
+  const interceptorsOf = (app: unknown): ({ intercept?: unknown } | null)[] =>
+    (app as { config: { getGlobalInterceptors(): ({ intercept?: unknown } | null)[] } }).config.getGlobalInterceptors();
+
+  it('enabled: false without trigger, Server-Timing or @Profile(): no interceptor in the chain, the app answers as before', async () => {
+    const nest = await createApp({ enabled: false }, { platform: 'express', controllers: [AppController] });
+    expect(interceptorsOf(nest).some((i) => typeof i?.intercept === 'function')).toBe(false);
+    const app = await startNest(nest);
+    try {
+      const res = await get(`${app.url}/cpu?n=1000`);
+      expect(res.status).toBe(200);
+      expect(res.headers['server-timing']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a @Profile() anywhere, serverTiming or an allowed trigger keeps the interceptor', async () => {
+    for (const [options, ctrls] of [
+      [{ enabled: false }, [AppController, OffController]],
+      [{ enabled: false, serverTiming: true }, [AppController]],
+      [{ enabled: false, queryParam: 'profile', allow: () => true }, [AppController]],
+      [{ enabled: 0.01 }, [AppController]],
+    ] as const) {
+      const nest = await createApp(options, { platform: 'express', controllers: ctrls });
+      expect(interceptorsOf(nest).some((i) => typeof i?.intercept === 'function'), JSON.stringify(options)).toBe(true);
+      await nest.close();
+    }
+  });
+
+  it('enabled: false and a @Profile()d handler: without the request hook, that handler is still profiled', async () => {
+    const local = reportSink();
+    const app = await startNest(await createApp({ enabled: false, printEachRequest: false, onReport: local.onReport }, { platform: 'express', controllers: [AppController, OffController] }));
+    try {
+      expect((await get(`${app.url}/cpu?n=1000`)).status).toBe(200);
+      expect((await get(`${app.url}/off/class-off`)).status).toBe(200);
+      expect((await get(`${app.url}/off/handler-on`)).status).toBe(200);
+      const [r] = await local.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(local.reports).toHaveLength(1);
+      expect(r!.meta).toMatchObject({ path: '/off/handler-on', route: '/off/handler-on', controller: 'OffController', handler: 'handlerOn', status: 200 });
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -315,7 +315,7 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
   return {
     interval,
     enabled,
-    maybeEnabled: en !== false,
+    maybeEnabled: en !== false && en !== 0,
     output: [...new Set(output)],
     printEachRequest: bool('printEachRequest', true),
     outputDir: optString('outputDir'),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createProfiler } from '../src/middleware/controller.js';
 import { resolveOptions, type ProfilerOptions } from '../src/options.js';
 
 describe('options are validated once, at construction', () => {
@@ -76,5 +77,18 @@ describe('options are validated once, at construction', () => {
     expect(resolveOptions({ enabled: 1 }).enabled({})).toBe(true);
     expect(resolveOptions({ enabled: (r) => (r as { ok: boolean }).ok }).enabled({ ok: true })).toBe(true);
     expect(resolveOptions({ output: ['json', 'json', 'text'] }).output).toEqual(['json', 'text']);
+  });
+
+  it('says a profiler is inert exactly when no request can ever be profiled or timed', () => {
+    expect(createProfiler({ enabled: false }).inert).toBe(true);
+    expect(createProfiler({ enabled: 0 }).inert).toBe(true);
+    expect(createProfiler({ enabled: false, allow: () => true }).inert).toBe(true); // no queryParam nor header
+    expect(createProfiler().inert).toBe(false);
+    expect(createProfiler({ enabled: 0.01 }).inert).toBe(false);
+    expect(createProfiler({ enabled: () => false }).inert).toBe(false);
+    expect(createProfiler({ enabled: false, serverTiming: true }).inert).toBe(false);
+    expect(createProfiler({ enabled: false, queryParam: 'profile', allow: () => true }).inert).toBe(false);
+    expect(createProfiler({ enabled: false, header: 'x-profile', allow: () => true }).inert).toBe(false);
+    expect(createProfiler({ enabled: false, queryParam: 'profile' }).inert).toBe(true); // asking is not enough
   });
 });

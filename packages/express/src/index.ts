@@ -25,6 +25,7 @@ function routeOf(req: ExpressRequest): string | undefined {
  */
 export function profiler(options?: ProfilerOptions): Middleware {
   const prof = createProfiler(options);
+  if (prof.inert) return (_req, _res, next) => next();
   return function profMiddleware(req, res, next) {
     const handle = prof.start(nodeRequestInfo(req.method, req.originalUrl ?? req.url, req.headers, req));
     if (handle) attachToNodeResponse(handle, res, () => ({ route: routeOf(req) }));

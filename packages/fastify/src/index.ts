@@ -22,6 +22,10 @@ export const profiler: FastifyPluginCallback<ProfilerOptions> = function profPlu
     return;
   }
   const p = prof;
+  if (p.inert) {
+    done(); // enabled: false, no trigger, no Server-Timing: no hook at all
+    return;
+  }
   fastify.addHook('onRequest', function profOnRequest(request, reply, next) {
     try {
       const handle = p.start(nodeRequestInfo(request.method, request.originalUrl ?? request.url, request.headers, request));

@@ -23,6 +23,7 @@ function nodeResponse(env: unknown): NodeResponseLike | undefined {
  */
 export function profiler(options?: ProfilerOptions): MiddlewareHandler {
   const prof = createProfiler(options);
+  if (prof.inert) return createMiddleware((_c, next) => next());
   return createMiddleware(async function profMiddleware(c, next) {
     let handle: RequestHandle | undefined;
     let res: NodeResponseLike | undefined;

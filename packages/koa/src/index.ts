@@ -14,7 +14,7 @@ interface KoaContext {
   routerPath?: unknown;
 }
 
-type Middleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<void>;
+type Middleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<unknown>;
 
 function routeOf(ctx: KoaContext): string | undefined {
   const route = ctx._matchedRoute ?? ctx.routerPath;
@@ -27,6 +27,7 @@ function routeOf(ctx: KoaContext): string | undefined {
  */
 export function profiler(options?: ProfilerOptions): Middleware {
   const prof = createProfiler(options);
+  if (prof.inert) return (_ctx, next) => next();
   return async function profMiddleware(ctx, next) {
     let handle;
     try {

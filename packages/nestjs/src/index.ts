@@ -1,5 +1,5 @@
 import { SetMetadata, type CallHandler, type CustomDecorator, type DynamicModule, type ExecutionContext, type FactoryProvider, type ModuleMetadata, type NestInterceptor, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost, Reflector } from '@nestjs/core';
+import { APP_INTERCEPTOR, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
 import { attachToNodeResponse, createProfiler, nodeRequestInfo, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions, type Report, type RequestHandle, type RequestInfo } from '@prof/core';
 import type { Observable } from 'rxjs';
 
@@ -90,7 +90,9 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
       const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as Partial<HttpServerLike> | undefined;
       if (typeof server?.prependListener !== 'function' || typeof server.removeListener !== 'function') return;
       // Reports of requests started on arrival go through keep(), then the global sinks.
-      this.arrival = createProfiler({ ...this.options, printEachRequest: false, outputDir: undefined, onReport: (r) => this.keep(r) });
+      const arrival = createProfiler({ ...this.options, printEachRequest: false, outputDir: undefined, onReport: (r) => this.keep(r) });
+      if (arrival.inert) return; // only @Profile()d handlers are profiled: the interceptor starts them
+      this.arrival = arrival;
       server.prependListener('request', this.onRequest);
       this.server = server as HttpServerLike;
     } catch (err) {
@@ -116,6 +118,16 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
     }
   };
 
+  // A handler's @Profile() setting (handler over class), looked up once per controller and handler
+  // (an inherited handler may serve controllers with different settings).
+  private readonly settings = new WeakMap<object, Map<object, Setting>>();
+  private settingOf(handler: object, controller: object): Setting {
+    let perHandler = this.settings.get(controller);
+    if (!perHandler) this.settings.set(controller, (perHandler = new Map()));
+    if (!perHandler.has(handler)) perHandler.set(handler, this.reflector.getAllAndOverride<Setting>(PROFILE_METADATA, [handler as never, controller as never]));
+    return perHandler.get(handler);
+  }
+
   private profilerFor(setting: true | ProfileRouteOptions): Profiler {
     let p = this.perSetting.get(setting);
     if (!p) {
@@ -132,16 +144,16 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
     try {
       const controller = context.getClass();
       const handler = context.getHandler();
-      const setting = this.reflector.getAllAndOverride<Setting>(PROFILE_METADATA, [handler, controller]);
+      const setting = this.settingOf(handler, controller);
       const http = context.switchToHttp();
       const req = http.getRequest<NestRequest>();
-      const names = { controller: controller.name, handler: handler.name, route: routeOf(req) };
+      const names = (): Record<string, unknown> => ({ controller: controller.name, handler: handler.name, route: routeOf(req) });
       const early = this.arrived.get(req.raw ?? req);
       if (early !== undefined) {
         // The decision made on arrival stands, unless @Profile() says otherwise; an allowed
         // trigger (?profile) stands whatever it says, as its response is already the report.
         if (setting === undefined || early?.trigger) {
-          early?.annotate(names);
+          early?.annotate(names());
           return next.handle();
         }
         early?.annotate({ [DROPPED]: true });
@@ -150,7 +162,7 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
       const prof = setting === false ? undefined : setting === undefined ? this.profiler : this.profilerFor(setting);
       const handle = prof?.start(requestInfo(req));
       if (handle) {
-        handle.annotate(names);
+        handle.annotate(names());
         // Fastify's reply.raw and Express's response are both node:http ServerResponses, so the
         // report is finished when the response is sent, after Nest's exception filters ran.
         const res = http.getResponse<{ raw?: NodeResponseLike } & NodeResponseLike>();
@@ -161,6 +173,25 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
     }
     return next.handle();
   }
+}
+
+/** Whether any controller, or any of its handlers, carries @Profile() metadata. */
+function anyProfileDecorator(reflector: Reflector, modules: ModulesContainer | undefined): boolean {
+  if (!modules) return true; // cannot tell: keep the interceptor
+  for (const mod of modules.values()) {
+    for (const wrapper of mod.controllers.values()) {
+      const cls = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null | undefined;
+      if (typeof cls !== 'function') continue;
+      if (reflector.get<Setting>(PROFILE_METADATA, cls as never) !== undefined) return true;
+      for (let proto = cls.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+        for (const key of Object.getOwnPropertyNames(proto)) {
+          const fn = Object.getOwnPropertyDescriptor(proto, key)?.value as unknown;
+          if (typeof fn === 'function' && reflector.get<Setting>(PROFILE_METADATA, fn as never) !== undefined) return true;
+        }
+      }
+    }
+  }
+  return false;
 }
 
 export interface ProfilerModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -192,8 +223,12 @@ export class ProfilerModule {
         { provide: PROFILER, useFactory: (o: ProfilerOptions) => createProfiler(o), inject: [PROFILER_OPTIONS] },
         {
           provide: APP_INTERCEPTOR,
-          useFactory: (p: Profiler, o: ProfilerOptions, r: Reflector, h: HttpAdapterHost) => new ProfilerInterceptor(p, o, r, h),
-          inject: [PROFILER, PROFILER_OPTIONS, Reflector, HttpAdapterHost],
+          // With nothing to do (`enabled: false`, no trigger, no Server-Timing, no @Profile()
+          // anywhere), no interceptor: Nest skips a global enhancer whose factory returns null, so
+          // a disabled profiler costs nothing per request (and installs no request hook).
+          useFactory: (p: Profiler, o: ProfilerOptions, r: Reflector, h: HttpAdapterHost, m?: ModulesContainer) =>
+            p.inert && !anyProfileDecorator(r, m) ? null : new ProfilerInterceptor(p, o, r, h),
+          inject: [PROFILER, PROFILER_OPTIONS, Reflector, HttpAdapterHost, { token: ModulesContainer, optional: true }],
         },
       ],
       exports: [PROFILER, PROFILER_OPTIONS],

@@ -83,6 +83,16 @@ export class Profiler {
     return this.sampler;
   }
 
+  /**
+   * True when start() can only ever return undefined: `enabled: false`, no allowed trigger and no
+   * Server-Timing. Adapters then install a plain pass-through (or nothing), so a disabled
+   * profiler costs what an empty middleware costs.
+   */
+  get inert(): boolean {
+    const o = this.options;
+    return !o.maybeEnabled && !o.serverTiming && !(o.allow && (o.queryParam || o.header));
+  }
+
   /** Called by adapters for every request. Undefined when there is nothing to do for it. */
   start(req: RequestInfo): RequestHandle | undefined {
     const o = this.options;
