@@ -328,7 +328,7 @@ if (sections.has('startstop')) {
   print([
     '## Start+stop cost per request',
     '',
-    'From `bench/startstop.mjs`: the cost one request pays to be profiled, in a process holding 20,000 compiled functions, requests one after another — prof\'s shared warm sampler against a fresh V8 profile per request. CPU is the process\'s (V8\'s sampling thread included); the shared sampler\'s wall time includes waiting, idle, for its batched rotation (at most every 10 ms), which delays the report, not the response.',
+    'From `bench/startstop.mjs`: the cost one request pays to be profiled, in a process holding 20,000 compiled functions, requests one after another — prof\'s shared warm sampler against a fresh V8 profile per request. "On the request\'s path" is the time of the start and stop calls themselves, what a response waits for. CPU is the process\'s (V8\'s sampling thread included, and the batched rotation prof runs after the response); the shared sampler\'s wall time includes waiting, idle, for that rotation (at most every 10 ms), which delays the report, not the response.',
     '',
     '```',
     R.startstop,
