@@ -2,9 +2,12 @@ import express from 'express';
 import { profiler } from '@prof/express';
 import { fetchOrders, getSumOfList } from '../shared/work.mjs';
 
-/** The example app; `profilerOptions: false` builds it without prof, for comparison. */
-export function createApp(profilerOptions = {}) {
-  const app = express();
+/**
+ * The example app; `profilerOptions: false` builds it without prof, for comparison. The tests pass
+ * Express 4's `express` to build the same app on it.
+ */
+export function createApp(profilerOptions = {}, { express: makeApp = express } = {}) {
+  const app = makeApp();
   if (profilerOptions !== false) app.use(profiler(profilerOptions));
 
   // CPU-bound: the seed's random-sum loop.
