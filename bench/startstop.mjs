@@ -31,7 +31,7 @@ const cpu = () => {
 };
 
 // CPU time (all threads) and wall time per request, each minus the same work unprofiled. Wall
-// time of the shared sampler includes waiting for its batched rotation (≤ 10 ms, idle), and its
+// time of the shared sampler includes waiting for its batched rotation (10–50 ms, idle), and its
 // CPU time V8's sampling thread's work during that wait. `onPath` times what the request itself
 // waits for: the synchronous start and stop calls on the main thread.
 let pathUs = 0;

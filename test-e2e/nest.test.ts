@@ -123,7 +123,7 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     return app.url;
   };
 
-  // Reports are delivered just after their responses (the sampler batches rotations, ≤ 10 ms):
+  // Reports are delivered just after their responses (the sampler batches rotations, 10–50 ms):
   // let the previous test's reports land before a test counts its own.
   beforeEach(() => new Promise((resolve) => setTimeout(resolve, 100)));
 

@@ -33,7 +33,8 @@ export function loadNativeBackend(): { backend?: Backend; reason?: string } {
   const backend: Backend = {
     name: 'native',
     // Batch rotations: under load, rotating after every request (start + stop of a V8 profile
-    // each time) was the largest per-request cost of the sampler; reports arrive ≤ 10 ms later.
+    // each time) was the largest per-request cost of the sampler; reports arrive 10–50 ms later
+    // (SharedSampler stretches the wait to keep rotations near 1 % of the main thread).
     minRotationMs: 10,
     setInterval(us) {
       v8p.setSamplingInterval(us);

@@ -36,6 +36,10 @@ export class SharedSampler {
   private waiting: Recording[] = [];
   private rotationPending = false;
   private lastRotation = 0;
+  // The wait between rotations: the backend's minimum, stretched so that rotating (stopping one V8
+  // profile, starting the other, converting the samples) takes at most ~1 % of the main thread
+  // on a busy server, capped so that reports still arrive within MAX_ROTATION_WAIT_MS.
+  private rotationWaitMs = 0;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   private timeline: ContextTimeline | null | undefined;
 
@@ -103,7 +107,7 @@ export class SharedSampler {
   private requestRotation(): void {
     if (this.rotationPending) return;
     this.rotationPending = true;
-    const wait = this.lastRotation + this.backend.minRotationMs - Date.now();
+    const wait = this.lastRotation + Math.max(this.backend.minRotationMs, this.rotationWaitMs) - Date.now();
     if (wait > 0) setTimeout(() => this.rotate(), wait);
     else schedule(() => this.rotate());
   }
@@ -118,9 +122,11 @@ export class SharedSampler {
       const old = this.slot;
       if (old === null) throw new Error('prof: no profile running');
       const next: 0 | 1 = old === 0 ? 1 : 0;
+      const began = nowUs();
       this.backend.start(next);
       this.slot = next;
       segment = toSegment(this.backend.stop(old));
+      this.rotationWaitMs = Math.min(MAX_ROTATION_WAIT_MS, (nowUs() - began) / 10); // µs → 100× in ms
     } catch (err) {
       this.reset();
       for (const rec of waiting) rec.settle?.reject(err);
@@ -183,6 +189,9 @@ function cut(rec: Recording, interval: number, timeline: ContextTimeline | null 
   }
   return builder.build(rec.start, end, interval, timeline ? timeline.ownership(rec.ctx) : undefined);
 }
+
+/** Longest wait for a rotation stretched by its own cost (a backend's minimum may be longer). */
+const MAX_ROTATION_WAIT_MS = 50;
 
 // V8 has one CPU profiler per isolate and reuses profile titles, so every copy of core loaded in
 // the process (ESM and CJS builds, duplicated installs) must share one sampler.

@@ -63,15 +63,29 @@ const OWN_CODE_DIR = /^[^\\/]+[\\/](?:src|dist)[\\/]/;
 const OWN_IN_NODE_MODULES = /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?@prof[\\/]/;
 const NODE_MODULES = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/g;
 
-/** Classifies V8 call frames, caching by (url, name). */
+type Location = { file: string; path: string; kind: FrameKind; library: string | undefined };
+
+// Locations by script url, per base folder, shared by every report of the process: a server
+// classifies the same few hundred urls for every request. Bounded, in case of endless urls.
+const LOCATION_CACHE_MAX = 20_000;
+const sharedLocations = new Map<string, Map<string, Location>>();
+
+/** Classifies V8 call frames, caching locations by url (process-wide, per base folder). */
 export class FrameClassifier {
   private readonly roots: string[];
   private readonly base: string;
-  private readonly fileCache = new Map<string, { file: string; path: string; kind: FrameKind; library: string | undefined }>();
+  private readonly fileCache: Map<string, Location>;
 
   constructor(base = cwd()) {
     this.roots = ownRootsCached();
     this.base = base;
+    let cache = sharedLocations.get(base);
+    if (!cache || cache.size > LOCATION_CACHE_MAX) {
+      if (sharedLocations.size > 16) sharedLocations.clear();
+      cache = new Map();
+      sharedLocations.set(base, cache);
+    }
+    this.fileCache = cache;
   }
 
   info(cf: CallFrame): FrameInfo {
@@ -84,7 +98,7 @@ export class FrameClassifier {
     return { name, url: cf.url, file: loc.file, line: cf.lineNumber, column: cf.columnNumber, kind: loc.kind, library: loc.library };
   }
 
-  private location(url: string): { file: string; path: string; kind: FrameKind; library: string | undefined } {
+  private location(url: string): Location {
     let hit = this.fileCache.get(url);
     if (hit) return hit;
     if (url === '') hit = { file: '', path: '', kind: 'native', library: undefined };

@@ -1,0 +1,11 @@
+import { fork } from 'node:child_process';
+import autocannon from 'autocannon';
+const mode = process.argv[2];
+const child = fork(new URL('./server.mjs', import.meta.url).pathname, ['express', mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const msg = await new Promise((r) => child.once('message', r));
+const url = msg.url;
+await autocannon({ url: url + '/b/cpu', connections: 8, duration: 2 });
+const r = await autocannon({ url: url + '/b/cpu', connections: 8, duration: 3 });
+console.log(mode, r.requests.average, 'req/s');
+child.kill();
+process.exit(0);
