@@ -209,3 +209,23 @@ describe('maxFiles', () => {
     expect(reportNamePattern(() => 'x')).toBeUndefined();
   });
 });
+
+describe('handle.discard()', () => {
+  it('stops a recording without a report; the sampler goes on for the next request', async () => {
+    const reports: Report[] = [];
+    const prof = createProfiler({ printEachRequest: false, logger: quietLogger(), onReport: (r) => void reports.push(r) });
+    const info = (url: string) => ({ method: 'GET', url, header: () => undefined, raw: {} });
+    const dropped = prof.start(info('/dropped'))!;
+    expect(dropped.profiled).toBe(true);
+    dropped.discard();
+    dropped.finish(200); // after discard: nothing
+    expect(await dropped.report()).toBeUndefined();
+    const kept = prof.start(info('/kept'))!;
+    kept.finish(200);
+    const report = await kept.report();
+    await sleep(50);
+    expect(report?.meta.path).toBe('/kept');
+    expect(reports.map((r) => r.meta.path)).toEqual(['/kept']);
+    expect(prof.stats).toMatchObject({ profiled: 1, faults: 0 });
+  });
+});

@@ -1,6 +1,6 @@
 import { SetMetadata, type CallHandler, type CustomDecorator, type DynamicModule, type ExecutionContext, type FactoryProvider, type ModuleMetadata, type NestInterceptor, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
-import { attachToNodeResponse, createProfiler, nodeRequestInfo, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions, type Report, type RequestHandle, type RequestInfo } from '@prof/core';
+import { attachToNodeResponse, createProfiler, nodeRequestInfo, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions, type RequestHandle, type RequestInfo } from '@prof/core';
 import type { Observable } from 'rxjs';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
@@ -51,9 +51,6 @@ interface HttpServerLike {
 
 type Setting = boolean | ProfileRouteOptions | undefined;
 
-/** Set on a handle started on arrival whose report @Profile() overrode: it is not delivered. */
-const DROPPED = 'profDropped';
-
 function routeOf(req: NestRequest): string | undefined {
   if (typeof req.routeOptions?.url === 'string') return req.routeOptions.url; // fastify
   const path = req.route?.path; // express
@@ -89,8 +86,8 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
       // The server exists once the application is constructed; routes are not matched yet.
       const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as Partial<HttpServerLike> | undefined;
       if (typeof server?.prependListener !== 'function' || typeof server.removeListener !== 'function') return;
-      // Reports of requests started on arrival go through keep(), then the global sinks.
-      const arrival = createProfiler({ ...this.options, printEachRequest: false, outputDir: undefined, onReport: (r) => this.keep(r) });
+      // Reports of requests started on arrival go to the global sinks (this.profiler's).
+      const arrival = createProfiler({ ...this.options, printEachRequest: false, outputDir: undefined, onReport: (r) => this.profiler.deliver(r) });
       if (arrival.inert) return; // only @Profile()d handlers are profiled: the interceptor starts them
       this.arrival = arrival;
       server.prependListener('request', this.onRequest);
@@ -102,10 +99,6 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
 
   onModuleDestroy(): void {
     this.server?.removeListener('request', this.onRequest);
-  }
-
-  private keep(report: Report): Promise<void> | undefined {
-    return report.meta[DROPPED] === true ? undefined : this.profiler.deliver(report);
   }
 
   private readonly onRequest: RequestListener = (req, res) => {
@@ -156,7 +149,8 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
           early?.annotate(names());
           return next.handle();
         }
-        early?.annotate({ [DROPPED]: true });
+        // @Profile() overrides it: the arrival's recording stops here and builds no report.
+        early?.discard();
       }
       // @Profile() decides, or (no hook on the server) the global options do, from here on.
       const prof = setting === false ? undefined : setting === undefined ? this.profiler : this.profilerFor(setting);

@@ -16,6 +16,11 @@ export interface RequestHandle {
   annotate(fields: Partial<ReportMeta>): void;
   /** The response is complete (or the client went away). Idempotent. */
   finish(status: number | undefined, extra?: Partial<ReportMeta>): void;
+  /**
+   * Nobody wants this request's report (e.g. a route opted out after routing): stop recording it
+   * now and build nothing. Server-Timing is unaffected; finish() afterwards does nothing.
+   */
+  discard(): void;
   /** Set when the request asked for its report (queryParam/header) and `allow` said yes. */
   readonly trigger: Trigger | undefined;
   /** The report once finished; undefined when there is none (not profiled, below slowThreshold, fault). */
@@ -185,6 +190,7 @@ class TimingHandle implements RequestHandle {
   }
   annotate(): void {}
   finish(): void {}
+  discard(): void {}
   report(): Promise<Report | undefined> {
     return Promise.resolve(undefined);
   }
@@ -228,6 +234,14 @@ class ProfiledRequest implements RequestHandle {
 
   reportFault(kind: string, err: unknown): void {
     this.profiler.fault(kind, err);
+  }
+
+  discard(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.sampler.discard(this.rec);
+    this.resolveReport(undefined);
   }
 
   finish(status: number | undefined, extra?: Partial<ReportMeta>): void {
