@@ -84,6 +84,24 @@ const selected = only ? apps.filter((a) => only.includes(a.name)) : apps;
 
 describe.each(selected)('$name under load', (factory: AppFactory) => {
   const running: RunningApp[] = [];
+
+  /** The app with every request profiled, counting its reports (and those marked aborted). */
+  async function startProfiled(): Promise<{ app: RunningApp; logger: ReturnType<typeof captureLogger>; counts: { reports: number; aborted: number } }> {
+    const counts = { reports: 0, aborted: 0 };
+    const logger = captureLogger();
+    const app = await factory.start({
+      sampler,
+      printEachRequest: false,
+      logger,
+      maxConcurrent: 64,
+      onReport: (r) => {
+        counts.reports++;
+        if (r.meta.aborted) counts.aborted++;
+      },
+    });
+    running.push(app);
+    return { app, logger, counts };
+  }
   afterAll(async () => {
     await Promise.all(running.map((a) => a.close()));
   });
@@ -92,20 +110,7 @@ describe.each(selected)('$name under load', (factory: AppFactory) => {
     const bare = await factory.start(false);
     running.push(bare);
     const expected = await expectedBodies(bare, LOAD_ROUTES);
-    let reports = 0;
-    let aborted = 0;
-    const logger = captureLogger();
-    const app = await factory.start({
-      sampler,
-      printEachRequest: false,
-      logger,
-      maxConcurrent: 64,
-      onReport: (r) => {
-        reports++;
-        if (r.meta.aborted) aborted++;
-      },
-    });
-    running.push(app);
+    const { app, logger, counts } = await startProfiled();
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     let next = 0;
     let failures = 0;
@@ -134,17 +139,17 @@ describe.each(selected)('$name under load', (factory: AppFactory) => {
     agent.destroy();
     // Every request was profiled: one report each.
     const deadline = Date.now() + 30_000;
-    while (reports < REQUESTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (counts.reports < REQUESTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const { rss: rssEnd, heapUsed: heapEnd } = settledMemory();
     figures.push(
       `${factory.name}: ${REQUESTS} req / c${CONCURRENCY} in ${(elapsed / 1000).toFixed(1)} s (${Math.round((REQUESTS * 1000) / elapsed)} req/s), ` +
-        `${failures} failed, ${mismatches} bodies differing, ${reports} reports, RSS after warm-up ${mib(rssAfterWarmup)} (heap ${mib(heapAfterWarmup)}), ` +
+        `${failures} failed, ${mismatches} bodies differing, ${counts.reports} reports, RSS after warm-up ${mib(rssAfterWarmup)} (heap ${mib(heapAfterWarmup)}), ` +
         `end ${mib(rssEnd)} (heap ${mib(heapEnd)}), max uncollected ${mib(rssMax)}`,
     );
     expect(failures).toBe(0);
     expect(mismatches).toBe(0);
-    expect(reports).toBe(REQUESTS);
-    expect(aborted).toBe(0);
+    expect(counts.reports).toBe(REQUESTS);
+    expect(counts.aborted).toBe(0);
     expect(logger.errors).toEqual([]);
     expect(rssEnd - rssAfterWarmup).toBeLessThanOrEqual(RSS_GROWTH_LIMIT);
     expect(unhandled).toEqual([]);
@@ -153,20 +158,7 @@ describe.each(selected)('$name under load', (factory: AppFactory) => {
   it(`soak (${SOAK_MS / 1000} s): routes, errors and client aborts mixed; all answers right and the app healthy after`, async () => {
     const bare = running[0]!;
     const expected = await expectedBodies(bare, SOAK_ROUTES);
-    let reports = 0;
-    let abortedReports = 0;
-    const logger = captureLogger();
-    const app = await factory.start({
-      sampler,
-      printEachRequest: false,
-      logger,
-      maxConcurrent: 64,
-      onReport: (r) => {
-        reports++;
-        if (r.meta.aborted) abortedReports++;
-      },
-    });
-    running.push(app);
+    const { app, logger, counts } = await startProfiled();
     const agent = new Agent({ keepAlive: true, maxSockets: 20 });
     let sent = 0;
     let aborts = 0;
@@ -202,21 +194,21 @@ describe.each(selected)('$name under load', (factory: AppFactory) => {
     clearTimeout(warmup);
     agent.destroy();
     // Healthy after: a fresh request is answered and profiled.
-    const before = reports;
+    const before = counts.reports;
     const after = (await request(new Agent(), `${app.url}/users/1`)) as Answer;
     expect(after.status).toBe(200);
     const deadline = Date.now() + 10_000;
-    while (reports <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (counts.reports <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const { rss: rssEnd, heapUsed: heapEnd } = settledMemory();
     figures.push(
-      `${factory.name} soak: ${sent} requests in ${SOAK_MS / 1000} s (${aborts} aborted by the client, ${abortedReports} reports marked aborted), ` +
+      `${factory.name} soak: ${sent} requests in ${SOAK_MS / 1000} s (${aborts} aborted by the client, ${counts.aborted} reports marked aborted), ` +
         `${failures} failed, ${mismatches} differing, RSS after warm-up ${mib(rssStart)} (heap ${mib(heapStart)}), end ${mib(rssEnd)} (heap ${mib(heapEnd)}), max uncollected ${mib(rssMax)}`,
     );
-    expect(reports).toBeGreaterThan(before);
+    expect(counts.reports).toBeGreaterThan(before);
     expect(failures).toBe(0);
     expect(mismatches).toBe(0);
     expect(aborts).toBeGreaterThan(0);
-    expect(abortedReports).toBeGreaterThan(0);
+    expect(counts.aborted).toBeGreaterThan(0);
     expect(logger.errors).toEqual([]);
     expect(rssStart).toBeGreaterThan(0);
     expect(rssEnd - rssStart).toBeLessThanOrEqual(RSS_GROWTH_LIMIT);
