@@ -6,7 +6,9 @@ const pkg = (name: string): string => fileURLToPath(new URL(`./packages/${name}/
 // Tests run against the packages' sources (TanStack Query's way), not their builds.
 export default defineConfig({
   resolve: {
-    alias: Object.fromEntries(['core', 'express', 'koa', 'fastify', 'hono', 'nestjs'].map((n) => [`@prof/${n}`, pkg(n)])),
+    alias: Object.fromEntries(
+      ['core', 'express', 'koa', 'fastify', 'hono', 'nestjs'].map((n) => [`@prof/${n}`, pkg(n)]),
+    ),
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test-e2e/**/*.test.ts'],

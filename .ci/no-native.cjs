@@ -6,7 +6,9 @@ const Module = require('node:module');
 const load = Module._load;
 Module._load = function (request, ...rest) {
   if (request === 'v8-profiler-next') {
-    throw new Error('v8-profiler-next disabled for this run (.ci/no-native.cjs): the node:inspector backend is under test');
+    throw new Error(
+      'v8-profiler-next disabled for this run (.ci/no-native.cjs): the node:inspector backend is under test',
+    );
   }
   return load.call(this, request, ...rest);
 };

@@ -65,6 +65,16 @@ for (const seconds of LENGTHS) {
   const tree = median(t.tree);
   const text = median(t.text);
   const html = median(t.html);
-  rows.push({ seconds, durationMs, samples: samples.stacks.length, treeMs: tree, textMs: text, htmlMs: html, totalMs: tree + text + html, share: (tree + text + html) / durationMs, htmlBytes });
+  rows.push({
+    seconds,
+    durationMs,
+    samples: samples.stacks.length,
+    treeMs: tree,
+    textMs: text,
+    htmlMs: html,
+    totalMs: tree + text + html,
+    share: (tree + text + html) / durationMs,
+    htmlBytes,
+  });
 }
 console.log(JSON.stringify({ baseSamples: s.stacks.length, baseMs: (s.end - s.start) / 1000, rows }));

@@ -26,7 +26,9 @@ const P = {
   memoryRequests: Number(process.env.BENCH_MEMORY_REQUESTS ?? 20_000),
 };
 const adapters = (process.env.BENCH_ADAPTERS ?? (QUICK ? 'express' : ADAPTERS.join(','))).split(',');
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'overhead,attribution,accuracy,processing,memory,startup,startstop').split(','));
+const sections = new Set(
+  (process.env.BENCH_SECTIONS ?? 'overhead,attribution,accuracy,processing,memory,startup,startstop').split(','),
+);
 const log = (m) => process.stderr.write(`${m}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
@@ -37,20 +39,25 @@ const loadBefore = os.loadavg();
 // Servers and load
 
 async function startServer(adapter, config) {
-  const child = fork(here('./server.mjs'), [adapter, config], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(here('./server.mjs'), [adapter, config], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const msg = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`server ${adapter}/${config} exited with ${code}`)));
   });
-  const ask = (what = 'mem') => new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send(what);
-  });
-  const stop = () => new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.send('stop');
-  });
+  const ask = (what = 'mem') =>
+    new Promise((resolve) => {
+      child.once('message', resolve);
+      child.send(what);
+    });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', resolve);
+      child.send('stop');
+    });
   return { url: msg.url, ask, stop, cpu: async () => (await ask('cpu')).cpu };
 }
 
@@ -114,7 +121,10 @@ function cpuRouteMs() {
 }
 
 function nodeJson(script, argv = [], execArgv = []) {
-  const out = execFileSync(process.execPath, [...execArgv, here(script), ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [...execArgv, here(script), ...argv], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
@@ -154,7 +164,11 @@ if (sections.has('overhead')) {
       rows.push(`| ${a} | ${route} | ${f(bare, 0)} | ${cell('disabled')} | ${cell('profiled')} | ${cell('naive')} |`);
     }
   }
-  rows.push('', `Server CPU time per request (µs, all the server process's threads, median of rounds) and bare / config, i.e. the throughput ratio a CPU-bound server would see. Unlike req/s this is barely affected by the load generator and other processes competing for the cores.`, '');
+  rows.push(
+    '',
+    `Server CPU time per request (µs, all the server process's threads, median of rounds) and bare / config, i.e. the throughput ratio a CPU-bound server would see. Unlike req/s this is barely affected by the load generator and other processes competing for the cores.`,
+    '',
+  );
   rows.push('| adapter | route | bare µs | enabled:false | profiled | naive |', '|---|---|---:|---:|---:|---:|');
   for (const a of adapters) {
     for (const route of ROUTES) {
@@ -164,8 +178,15 @@ if (sections.has('overhead')) {
       rows.push(`| ${a} | ${route} | ${f(b, 0)} | ${cell('disabled')} | ${cell('profiled')} | ${cell('naive')} |`);
     }
   }
-  rows.push('', `Latency per request (ms). Server time added per request = 1000 / profiled req/s − 1000 / bare req/s. p50 / p99 are autocannon's (1 ms resolution; ${P.connections} connections, so they include queueing behind the other connections).`, '');
-  rows.push('| adapter | route | server time added, profiled | server time added, naive | bare p50 / p99 | profiled p50 / p99 (added) | naive p50 / p99 (added) |', '|---|---|---:|---:|---:|---:|---:|');
+  rows.push(
+    '',
+    `Latency per request (ms). Server time added per request = 1000 / profiled req/s − 1000 / bare req/s. p50 / p99 are autocannon's (1 ms resolution; ${P.connections} connections, so they include queueing behind the other connections).`,
+    '',
+  );
+  rows.push(
+    '| adapter | route | server time added, profiled | server time added, naive | bare p50 / p99 | profiled p50 / p99 (added) | naive p50 / p99 (added) |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  );
   for (const a of adapters) {
     for (const route of ROUTES) {
       const o = R.overhead[a];
@@ -175,7 +196,9 @@ if (sections.has('overhead')) {
         return `${f(x.p50, 0)} / ${f(x.p99, 0)} (${f(x.p50 - b.p50, 0)} / ${f(x.p99 - b.p99, 0)})`;
       };
       const added = (c) => f(1000 / o[`${c} ${route}`].rps - 1000 / b.rps, 3);
-      rows.push(`| ${a} | ${route} | ${added('profiled')} | ${added('naive')} | ${f(b.p50, 0)} / ${f(b.p99, 0)} | ${cell('profiled')} | ${cell('naive')} |`);
+      rows.push(
+        `| ${a} | ${route} | ${added('profiled')} | ${added('naive')} | ${f(b.p50, 0)} / ${f(b.p99, 0)} | ${cell('profiled')} | ${cell('naive')} |`,
+      );
     }
   }
   print(rows);
@@ -198,7 +221,9 @@ if (sections.has('attribution')) {
     const b = o[`bare ${route}`].rps;
     const w = o[`window ${route}`];
     const c = o[`profiled ${route}`];
-    rows.push(`| ${route} | ${f(b, 0)} | ${f(w.rps, 0)} (${f(w.rpsRatio)}×) | ${f(c.rps, 0)} (${f(c.rpsRatio)}×) | ${f(c.rps / w.rps)} | ${f(o[`bare ${route}`].cpuUs, 0)} / ${f(w.cpuUs, 0)} / ${f(c.cpuUs, 0)} | ${f(w.p50, 0)} → ${f(c.p50, 0)} |`);
+    rows.push(
+      `| ${route} | ${f(b, 0)} | ${f(w.rps, 0)} (${f(w.rpsRatio)}×) | ${f(c.rps, 0)} (${f(c.rpsRatio)}×) | ${f(c.rps / w.rps)} | ${f(o[`bare ${route}`].cpuUs, 0)} / ${f(w.cpuUs, 0)} / ${f(c.cpuUs, 0)} | ${f(w.p50, 0)} → ${f(c.p50, 0)} |`,
+    );
   }
   print(rows);
 }
@@ -214,12 +239,15 @@ if (sections.has('accuracy')) {
   const rows = [
     '## Accuracy',
     '',
-    'Known CPU splits between functions interleaved in 4 ms slices over 400 ms, profiled with `profile()`; error = largest deviation of any function\'s share from its true share, in percentage points (median of 3 runs; worst run in brackets). Samples taken against duration / interval.',
+    "Known CPU splits between functions interleaved in 4 ms slices over 400 ms, profiled with `profile()`; error = largest deviation of any function's share from its true share, in percentage points (median of 3 runs; worst run in brackets). Samples taken against duration / interval.",
     '',
     '| interval | split | error (pp) | samples | duration / interval | ratio |',
     '|---|---|---:|---:|---:|---:|',
   ];
-  for (const x of R.accuracy) rows.push(`| ${x.interval} µs | ${x.split} | ${f(x.errorPp)} (${f(x.maxErrorPp)}) | ${x.samples} | ${f(x.expected, 0)} | ${f(x.samples / x.expected)} |`);
+  for (const x of R.accuracy)
+    rows.push(
+      `| ${x.interval} µs | ${x.split} | ${f(x.errorPp)} (${f(x.maxErrorPp)}) | ${x.samples} | ${f(x.expected, 0)} | ${f(x.samples / x.expected)} |`,
+    );
   print(rows);
 }
 
@@ -235,7 +263,9 @@ if (sections.has('processing')) {
     '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const x of R.processing.rows) {
-    rows.push(`| ${x.seconds} s | ${x.samples} | ${f(x.treeMs)} | ${f(x.textMs)} | ${f(x.htmlMs)} | ${f(x.totalMs)} | ${f(100 * x.share, 3)} % | ${f(x.htmlBytes / 1024, 0)} KiB |`);
+    rows.push(
+      `| ${x.seconds} s | ${x.samples} | ${f(x.treeMs)} | ${f(x.textMs)} | ${f(x.htmlMs)} | ${f(x.totalMs)} | ${f(100 * x.share, 3)} % | ${f(x.htmlBytes / 1024, 0)} KiB |`,
+    );
   }
   print(rows);
 }
@@ -253,7 +283,12 @@ if (sections.has('memory')) {
   const at = (n) => points.find((p) => p.n === n) ?? points[points.length - 1];
   const from = at(Math.min(5000, P.memoryRequests));
   const to = at(P.memoryRequests);
-  R.memoryGrowth = { heap: (to.heapUsed - from.heapUsed) / 1048576, rss: (to.rss - from.rss) / 1048576, from: from.n, to: to.n };
+  R.memoryGrowth = {
+    heap: (to.heapUsed - from.heapUsed) / 1048576,
+    rss: (to.rss - from.rss) / 1048576,
+    from: from.n,
+    to: to.n,
+  };
   const rows = [
     '## Memory',
     '',
@@ -274,7 +309,14 @@ if (sections.has('startup')) {
   for (let i = 0; i < 5; i++) {
     for (const spec of Object.keys(imports)) {
       const code = `const t = performance.now(); await import(${JSON.stringify(spec)}); console.log(performance.now() - t);`;
-      imports[spec].push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: here('.'), encoding: 'utf8' }).trim()));
+      imports[spec].push(
+        Number(
+          execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+            cwd: here('.'),
+            encoding: 'utf8',
+          }).trim(),
+        ),
+      );
     }
   }
   // The first request to a fresh server, against the median of the next 20 (sequential).
@@ -323,12 +365,15 @@ if (sections.has('startup')) {
 
 if (sections.has('startstop')) {
   log('start+stop cost (startstop.mjs)');
-  const out = execFileSync(process.execPath, [here('./startstop.mjs')], { encoding: 'utf8', env: { ...process.env, ROUNDS: QUICK ? '100' : '200' } });
+  const out = execFileSync(process.execPath, [here('./startstop.mjs')], {
+    encoding: 'utf8',
+    env: { ...process.env, ROUNDS: QUICK ? '100' : '200' },
+  });
   R.startstop = out.trim();
   print([
     '## Start+stop cost per request',
     '',
-    'From `bench/startstop.mjs`: the cost one request pays to be profiled, in a process holding 20,000 compiled functions, requests one after another — prof\'s shared warm sampler against a fresh V8 profile per request. "On the request\'s path" is the time of the start and stop calls themselves, what a response waits for. CPU is the process\'s (V8\'s sampling thread included, and the batched rotation prof runs after the response); the shared sampler\'s wall time includes waiting, idle, for that rotation (every 10–50 ms), which delays the report, not the response.',
+    "From `bench/startstop.mjs`: the cost one request pays to be profiled, in a process holding 20,000 compiled functions, requests one after another — prof's shared warm sampler against a fresh V8 profile per request. \"On the request's path\" is the time of the start and stop calls themselves, what a response waits for. CPU is the process's (V8's sampling thread included, and the batched rotation prof runs after the response); the shared sampler's wall time includes waiting, idle, for that rotation (every 10–50 ms), which delays the report, not the response.",
     '',
     '```',
     R.startstop,
@@ -344,7 +389,7 @@ if (sections.has('startstop')) {
 const NOTES = [
   '## Where the overhead comes from (prof profiled with prof)',
   '',
-  'Measured 2026-11-24 while building this harness, on the same machine, by a CPU profile of the server (`node --cpu-prof`, summed by self and inclusive time per function, prof\'s own frames included) and by server CPU per request over 10,000 requests to Express `/b/hello` (8 connections):',
+  "Measured 2026-11-24 while building this harness, on the same machine, by a CPU profile of the server (`node --cpu-prof`, summed by self and inclusive time per function, prof's own frames included) and by server CPU per request over 10,000 requests to Express `/b/hello` (8 connections):",
   '',
   '| Express `/b/hello`, server CPU per request | µs |',
   '|---|---:|',
@@ -354,20 +399,25 @@ const NOTES = [
   '| every request profiled, `context`, nothing in onReport | 248–250 |',
   '| every request profiled, `context`, JSON in onReport (the "profiled" column) | 298–301 |',
   '',
-  '- **Sampler rotation (fixed in core).** The native backend started a new V8 profile and stopped the old one after every request that ended (`minRotationMs: 0`): 8.4 % of the main thread\'s time in a profiled hello-world server. `packages/core/src/sampler/native.ts` now rotates at most every 10 ms (reports arrive up to 10 ms later; responses are not delayed): 4.0 % after. Later, `packages/core/src/sampler/shared.ts` stretched the wait (up to 50 ms) to 100× the last rotation\'s own cost, and frame locations are cached process-wide instead of per report: on Express `/b/cpu` profiled under load (`node --cpu-prof`, 5 s at 8 connections), prof\'s share of the main thread went from 8.3 % to 6.1 % (rotation 2.7 % → 1.9 %, JSON report 2.3 % → 1.2 %). Before the change, the harness measured the Express 2 ms route profiled at 0.87× bare (throughput) and 0.86× (server CPU per request), with 1 s rounds.',
-  '- **Sampling itself** costs about 10 µs per hello-world request at 5,000 requests/s (V8\'s signal-driven sampling thread, ~2.6 % of a core at 1 ms on an idle process, ~15 % at 100 µs).',
+  "- **Sampler rotation (fixed in core).** The native backend started a new V8 profile and stopped the old one after every request that ended (`minRotationMs: 0`): 8.4 % of the main thread's time in a profiled hello-world server. `packages/core/src/sampler/native.ts` now rotates at most every 10 ms (reports arrive up to 10 ms later; responses are not delayed): 4.0 % after. Later, `packages/core/src/sampler/shared.ts` stretched the wait (up to 50 ms) to 100× the last rotation's own cost, and frame locations are cached process-wide instead of per report: on Express `/b/cpu` profiled under load (`node --cpu-prof`, 5 s at 8 connections), prof's share of the main thread went from 8.3 % to 6.1 % (rotation 2.7 % → 1.9 %, JSON report 2.3 % → 1.2 %). Before the change, the harness measured the Express 2 ms route profiled at 0.87× bare (throughput) and 0.86× (server CPU per request), with 1 s rounds.",
+  "- **Sampling itself** costs about 10 µs per hello-world request at 5,000 requests/s (V8's signal-driven sampling thread, ~2.6 % of a core at 1 ms on an idle process, ~15 % at 100 µs).",
   '- **Per-request bookkeeping** (start, cut of the shared profile, the Report): about 60–70 µs with `window`.',
   '- **Rendering the JSON report** in onReport (the configuration asked for): about 50 µs per hello-world request; it builds the call tree.',
-  '- **`context` attribution** adds about 60 µs per hello-world request and about 0.7 µs per promise continuation: while a profiled request is in flight, an async hook\'s before/after callbacks run for every callback and continuation in the process (an AsyncLocalStorage lookup, a timestamp and a timeline entry per context switch). On `/b/async` (about 400 continuations per request) that is the difference between the `window` and `context` columns. Not changed here: it is issue 6\'s mechanism; cheaper options are a native lookup at sample time or Node 22+\'s AsyncContextFrame.',
+  "- **`context` attribution** adds about 60 µs per hello-world request and about 0.7 µs per promise continuation: while a profiled request is in flight, an async hook's before/after callbacks run for every callback and continuation in the process (an AsyncLocalStorage lookup, a timestamp and a timeline entry per context switch). On `/b/async` (about 400 continuations per request) that is the difference between the `window` and `context` columns. Not changed here: it is issue 6's mechanism; cheaper options are a native lookup at sample time or Node 22+'s AsyncContextFrame.",
   '- **`enabled: false`** installs nothing per request since `Profiler.inert`: Express and Koa get a bare `(req, res, next) => next()`, Hono `(c, next) => next()`, Fastify no hook, NestJS no interceptor and no request hook (unless a `@Profile()` needs them). What remains is the cost of having a middleware at all: in Hono, any `app.use` makes every request go through its middleware composition instead of calling the lone handler directly, about 2 µs on a 16 µs hello-world (0.89–0.91× in two runs); before the change, the adapter ran its own code per request and NestJS its interceptor (nest-fastify hello-world 0.57–0.59×, now 1.05–1.10×).',
-  '- **Per-process JIT variance on `/b/cpu`.** Fresh processes of one and the same server land in one of two speeds on the 2 ms route: six processes of Express (bare and `enabled: false` alternately, 3 s of load each) gave 466, 460, 475, 467, 478 and 618 requests/s. It is V8\'s optimization of `getSumOfList` in that process, not prof: in three runs in a row (2026-11-24 16:51 to 18:54) Express\'s bare process landed in the fast mode, hence Express\'s `/b/cpu` ratios of 0.74–0.77× for `enabled: false` (a bare pass-through) there; in the next run (19:02) it was slow and nest-express\'s profiled process fast (profiled 1.12× bare). Read the `/b/cpu` ratios as ±20 %; the hello-world ratios and the server time added are not affected.',
+  "- **Per-process JIT variance on `/b/cpu`.** Fresh processes of one and the same server land in one of two speeds on the 2 ms route: six processes of Express (bare and `enabled: false` alternately, 3 s of load each) gave 466, 460, 475, 467, 478 and 618 requests/s. It is V8's optimization of `getSumOfList` in that process, not prof: in three runs in a row (2026-11-24 16:51 to 18:54) Express's bare process landed in the fast mode, hence Express's `/b/cpu` ratios of 0.74–0.77× for `enabled: false` (a bare pass-through) there; in the next run (19:02) it was slow and nest-express's profiled process fast (profiled 1.12× bare). Read the `/b/cpu` ratios as ±20 %; the hello-world ratios and the server time added are not affected.",
   '',
 ];
 
 const loadAfter = os.loadavg();
 const minutes = (Date.now() - began) / 60000;
 const cpus = os.cpus();
-const command = `npx --yes pnpm@10.34.9 bench${QUICK ? ' --quick' : ''}` + Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => ` ${k}=${v}`).join('');
+const command =
+  `npx --yes pnpm@10.34.9 bench${QUICK ? ' --quick' : ''}` +
+  Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_'))
+    .map(([k, v]) => ` ${k}=${v}`)
+    .join('');
 const header = [
   '# Performance',
   '',
@@ -379,7 +429,7 @@ const header = [
   `- Node ${process.version}; sampler backend: ${R.sampler ?? 'not measured in this run'}; 1 ms interval unless stated`,
   `- Load average (1/5/15 min) before: ${loadBefore.map((x) => f(x)).join(' / ')}, after: ${loadAfter.map((x) => f(x)).join(' / ')}. The machine is shared: load from other processes makes figures noisy; ratios are taken side by side in one run.`,
   `- Method: every server in its own child process, all configurations of one adapter running side by side and loaded one at a time; autocannon (programmatic, 127.0.0.1, ${P.connections} connections, pipelining 1), ${P.warmup} s warm-up per route and configuration, then ${P.rounds} rounds of ${P.duration} s bursts per route and configuration in a rotated order; ratios are medians of per-round ratios against the bare burst of the same round. The load generator shares the machine's cores with the server.`,
-  '- Configurations: **bare** = the app without prof; **enabled:false** = middleware installed, `enabled: false`; **profiled** = every request profiled (default `attribution: \'context\'`), `printEachRequest: false`, `onReport: (r) => r.json()`; **naive** = the bare app with a fresh v8-profiler-next profile started and stopped around every request (`bench/server.mjs` only, for contrast).',
+  "- Configurations: **bare** = the app without prof; **enabled:false** = middleware installed, `enabled: false`; **profiled** = every request profiled (default `attribution: 'context'`), `printEachRequest: false`, `onReport: (r) => r.json()`; **naive** = the bare app with a fresh v8-profiler-next profile started and stopped around every request (`bench/server.mjs` only, for contrast).",
   '',
 ];
 const summary = [];
@@ -388,24 +438,37 @@ if (R.overhead) {
   const dis = ratios('disabled', '/b/hello');
   const pro = ratios('profiled', '/b/cpu');
   const proHello = ratios('profiled', '/b/hello');
-  summary.push(`| enabled:false ≥ 0.98× bare, hello-world | ${f(Math.min(...dis))}–${f(Math.max(...dis))}× | ${Math.min(...dis) >= 0.98 ? 'met' : 'missed'} |`);
-  summary.push(`| profiled ≥ 0.90× bare, 2 ms CPU route | ${f(Math.min(...pro))}–${f(Math.max(...pro))}× | ${Math.min(...pro) >= 0.9 ? 'met' : 'missed'} |`);
+  summary.push(
+    `| enabled:false ≥ 0.98× bare, hello-world | ${f(Math.min(...dis))}–${f(Math.max(...dis))}× | ${Math.min(...dis) >= 0.98 ? 'met' : 'missed'} |`,
+  );
+  summary.push(
+    `| profiled ≥ 0.90× bare, 2 ms CPU route | ${f(Math.min(...pro))}–${f(Math.max(...pro))}× | ${Math.min(...pro) >= 0.9 ? 'met' : 'missed'} |`,
+  );
   const cpuR = (config, route) => adapters.map((a) => R.overhead[a][`${config} ${route}`].cpuRatio);
   const dc = cpuR('disabled', '/b/hello');
   const pc = cpuR('profiled', '/b/cpu');
-  summary.push(`| the same by server CPU per request: enabled:false, hello-world | ${f(Math.min(...dc))}–${f(Math.max(...dc))}× | ${Math.min(...dc) >= 0.98 ? 'met' : 'missed'} |`);
-  summary.push(`| the same by server CPU per request: profiled, 2 ms CPU route | ${f(Math.min(...pc))}–${f(Math.max(...pc))}× | ${Math.min(...pc) >= 0.9 ? 'met' : 'missed'} |`);
+  summary.push(
+    `| the same by server CPU per request: enabled:false, hello-world | ${f(Math.min(...dc))}–${f(Math.max(...dc))}× | ${Math.min(...dc) >= 0.98 ? 'met' : 'missed'} |`,
+  );
+  summary.push(
+    `| the same by server CPU per request: profiled, 2 ms CPU route | ${f(Math.min(...pc))}–${f(Math.max(...pc))}× | ${Math.min(...pc) >= 0.9 ? 'met' : 'missed'} |`,
+  );
   summary.push(`| profiled, hello-world (no target) | ${f(Math.min(...proHello))}–${f(Math.max(...proHello))}× | – |`);
 }
 if (R.processing) {
   const worst = Math.max(...R.processing.rows.map((x) => x.share));
-  summary.push(`| processing ≤ 1 % of recorded duration | worst ${f(100 * worst, 3)} % | ${worst <= 0.01 ? 'met' : 'missed'} |`);
+  summary.push(
+    `| processing ≤ 1 % of recorded duration | worst ${f(100 * worst, 3)} % | ${worst <= 0.01 ? 'met' : 'missed'} |`,
+  );
 }
 if (R.memoryGrowth) {
-  summary.push(`| heap growth request 5,000 → 20,000 ≤ 10 MB | ${f(R.memoryGrowth.heap)} MB (RSS ${f(R.memoryGrowth.rss)} MB) | ${R.memoryGrowth.heap <= 10 ? 'met' : 'missed'} |`);
+  summary.push(
+    `| heap growth request 5,000 → 20,000 ≤ 10 MB | ${f(R.memoryGrowth.heap)} MB (RSS ${f(R.memoryGrowth.rss)} MB) | ${R.memoryGrowth.heap <= 10 ? 'met' : 'missed'} |`,
+  );
 }
 const doc = [...header];
-if (summary.length) doc.push('## Targets', '', '| target | measured (range over adapters) | |', '|---|---:|---|', ...summary, '');
+if (summary.length)
+  doc.push('## Targets', '', '| target | measured (range over adapters) | |', '|---|---:|---|', ...summary, '');
 doc.push(...md, ...NOTES);
 console.log(['Targets:', ...summary].join('\n'));
 if (!process.env.BENCH_NO_WRITE) {

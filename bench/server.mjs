@@ -42,7 +42,8 @@ if (config === 'naive') {
   let n = 0;
   // Around every 'request' event of every HTTP server: works for each framework unchanged.
   const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (event, req, res) {
+  http.Server.prototype.emit = function (event, ...args) {
+    const res = args[1];
     if (event === 'request') {
       const title = `req${++n}`;
       v8p.startProfiling(title, true);
@@ -51,7 +52,7 @@ if (config === 'naive') {
         reports++;
       });
     }
-    return emit.apply(this, arguments);
+    return emit.call(this, event, ...args);
   };
 }
 

@@ -49,7 +49,13 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
 
   beforeAll(async () => {
     bare = await start(false);
-    profiled = await start({ interval: INTERVAL, printEachRequest: false, logger, onReport: sink.onReport, serverTiming: true });
+    profiled = await start({
+      interval: INTERVAL,
+      printEachRequest: false,
+      logger,
+      onReport: sink.onReport,
+      serverTiming: true,
+    });
   });
 
   afterAll(async () => {
@@ -167,7 +173,13 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
 
   it('slowThreshold: a report only for the request above it', async () => {
     const local = reportSink();
-    const app = await start({ interval: INTERVAL, printEachRequest: false, logger, onReport: local.onReport, slowThreshold: 60 });
+    const app = await start({
+      interval: INTERVAL,
+      printEachRequest: false,
+      logger,
+      onReport: local.onReport,
+      slowThreshold: 60,
+    });
     expect((await get(`${app.url}/slow?ms=0`)).body).toBe('{"slept":0}');
     await exactly(0, local);
     expect((await get(`${app.url}/slow?ms=100`)).body).toBe('{"slept":100}');
@@ -181,7 +193,13 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     const counts: number[] = [];
     for (const rate of [0, 1, 0.5]) {
       const local = reportSink();
-      const app = await start({ interval: INTERVAL, printEachRequest: false, logger, onReport: local.onReport, enabled: rate });
+      const app = await start({
+        interval: INTERVAL,
+        printEachRequest: false,
+        logger,
+        onReport: local.onReport,
+        enabled: rate,
+      });
       for (let i = 0; i < N; i++) expect((await get(`${app.url}/slow?ms=0`)).status).toBe(200);
       if (rate === 1) await local.waitFor(N);
       await settle();
@@ -278,7 +296,9 @@ describe('the app’s own Server-Timing survives', () => {
         app.use(profiler(opts));
         app.get('/', (c) => c.text('ok', 200, { 'Server-Timing': 'db;dur=5' }));
         const server = await new Promise<import('node:http').Server>((resolve) => {
-          const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as import('node:http').Server));
+          const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+            resolve(s as import('node:http').Server),
+          );
         });
         const { port } = server.address() as { port: number };
         return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
@@ -289,7 +309,10 @@ describe('the app’s own Server-Timing survives', () => {
       async (opts) => {
         // test-e2e has no @types/koa: the little used here, typed structurally.
         type Ctx = { set(name: string, value: string): void; body: unknown };
-        type KoaApp = { use(mw: (ctx: Ctx, next: () => Promise<void>) => unknown): void; callback(): import('node:http').RequestListener };
+        type KoaApp = {
+          use(mw: (ctx: Ctx, next: () => Promise<void>) => unknown): void;
+          callback(): import('node:http').RequestListener;
+        };
         const koaModule = 'koa';
         const { default: Koa } = (await import(koaModule)) as { default: new () => KoaApp };
         const { createServer } = await import('node:http');

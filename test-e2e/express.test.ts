@@ -19,7 +19,9 @@ describe('@prof/express on a real server', () => {
   beforeAll(async () => {
     // Express prints stack traces on error pages outside production; those name the middleware chain.
     process.env.NODE_ENV = 'production';
-    const a = createServer(createApp({ logger, outputDir, output: ['text', 'json'], onReport: sink.onReport, serverTiming: true }));
+    const a = createServer(
+      createApp({ logger, outputDir, output: ['text', 'json'], onReport: sink.onReport, serverTiming: true }),
+    );
     const b = createServer(createApp(false));
     servers.push(a, b);
     profiled = await listen(a);
@@ -89,7 +91,12 @@ describe('@prof/express on a real server', () => {
   it('follows enabled (predicate) and slowThreshold', async () => {
     const local = reportSink();
     const app = createServer(
-      createApp({ printEachRequest: false, onReport: local.onReport, enabled: (req: { url: string }) => req.url.startsWith('/cpu'), slowThreshold: 5 }),
+      createApp({
+        printEachRequest: false,
+        onReport: local.onReport,
+        enabled: (req: { url: string }) => req.url.startsWith('/cpu'),
+        slowThreshold: 5,
+      }),
     );
     servers.push(app);
     const base = await listen(app);

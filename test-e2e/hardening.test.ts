@@ -67,7 +67,9 @@ function rawGet(url: string, target: string, headers: Record<string, string> = {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
       resolve({ status, body: rest.join('\r\n\r\n') });
     });
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const extra = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     socket.end(Buffer.from(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n${extra}\r\n`, 'utf8'));
   });
 }
@@ -142,25 +144,35 @@ describe.each(apps)('$name: hostile request input', (factory: AppFactory) => {
     ['no allow', {}],
     ['allow says no', { allow: () => false }],
     ['allow says something truthy but not true', { allow: () => 'yes' as unknown as boolean }],
-  ] as [string, Partial<ProfilerOptions>][])('a query or header trigger does nothing when %s', async (_label, extra) => {
-    let reports = 0;
-    const app = await start({ sampler, queryParam: 'profile', header: 'x-profile', printEachRequest: false, onReport: () => void reports++, ...extra });
-    for (const [target, headers] of [
-      ['/io?profile', {}],
-      ['/io?profile=html', {}],
-      ['/users/7?profile=json&x=1', {}],
-      ['/io', { 'x-profile': 'html' }],
-      ['/io', { 'X-Profile': 'speedscope' }],
-    ] as [string, Record<string, string>][]) {
-      const a = await rawGet(app.url, target, headers);
-      const b = await rawGet(bare.url, target, headers);
-      expect(a.status, target).toBe(b.status);
-      expect(a.body, target).toBe(b.body);
-      expect(a.body, target).not.toMatch(/<html|"nodes"|speedscope/i);
-    }
-    // The requests were profiled as ordinary ones (enabled defaults to true), not answered with reports.
-    await until(() => reports >= 5);
-    await sleep(300);
-    expect(reports).toBe(5);
-  });
+  ] as [string, Partial<ProfilerOptions>][])(
+    'a query or header trigger does nothing when %s',
+    async (_label, extra) => {
+      let reports = 0;
+      const app = await start({
+        sampler,
+        queryParam: 'profile',
+        header: 'x-profile',
+        printEachRequest: false,
+        onReport: () => void reports++,
+        ...extra,
+      });
+      for (const [target, headers] of [
+        ['/io?profile', {}],
+        ['/io?profile=html', {}],
+        ['/users/7?profile=json&x=1', {}],
+        ['/io', { 'x-profile': 'html' }],
+        ['/io', { 'X-Profile': 'speedscope' }],
+      ] as [string, Record<string, string>][]) {
+        const a = await rawGet(app.url, target, headers);
+        const b = await rawGet(bare.url, target, headers);
+        expect(a.status, target).toBe(b.status);
+        expect(a.body, target).toBe(b.body);
+        expect(a.body, target).not.toMatch(/<html|"nodes"|speedscope/i);
+      }
+      // The requests were profiled as ordinary ones (enabled defaults to true), not answered with reports.
+      await until(() => reports >= 5);
+      await sleep(300);
+      expect(reports).toBe(5);
+    },
+  );
 });

@@ -8,7 +8,8 @@ import type { Logger, Report } from '@prof/core';
  * optimized gives the inlined callee's samples to its caller; see docs/formats.md, "Inlined
  * functions"). CI runs the suites on that backend with PROF_TEST_SAMPLER=inspector.
  */
-export const INLINED_CALLEES_LOST = process.env.PROF_TEST_SAMPLER === 'inspector' && Number(process.versions.node.split('.')[0]) >= 24;
+export const INLINED_CALLEES_LOST =
+  process.env.PROF_TEST_SAMPLER === 'inspector' && Number(process.versions.node.split('.')[0]) >= 24;
 
 /** A logger that keeps what it is given, for asserting on printed trees. */
 export function captureLogger(): Logger & { lines: string[]; errors: string[] } {
@@ -54,7 +55,10 @@ export function reportSink(): {
       const deadline = Date.now() + ms;
       const found = () => paths.map((p) => reports.find((r) => r.meta.path === p));
       while (found().some((r) => !r)) {
-        if (Date.now() > deadline) throw new Error(`expected reports for ${paths.join(', ')}, got ${reports.map((r) => r.meta.path).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `expected reports for ${paths.join(', ')}, got ${reports.map((r) => r.meta.path).join(', ')}`,
+          );
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 50);

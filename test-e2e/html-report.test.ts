@@ -21,7 +21,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
   let report: Report;
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`Chromium is required under CI: ${CHROMIUM} is missing (apt-get install chromium)`);
+    if (!hasChromium)
+      throw new Error(`Chromium is required under CI: ${CHROMIUM} is missing (apt-get install chromium)`);
     mkdirSync(outDir, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -67,7 +68,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     await expect(page.locator('#title').textContent()).resolves.toBe('GET /cpu?n=2000000');
     await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe('/cpu');
     await expect(page.locator('#meta [data-field="status"] b').textContent()).resolves.toBe('200');
-    await expect(page.locator('#meta [data-field="samples"] b').textContent()).resolves.toBe(String(report.meta.sampleCount));
+    await expect(page.locator('#meta [data-field="samples"] b').textContent()).resolves.toBe(
+      String(report.meta.sampleCount),
+    );
 
     // The heaviest path opens by itself: the route's work is visible at once.
     await expect(page.locator('#tree .row .fn', { hasText: /^getSumOfList$/ }).count()).resolves.toBeGreaterThan(0);
@@ -135,9 +138,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     const target = s.frames.findIndex((f) => f.functionName === 'getSumOfList');
     expect(target).toBeGreaterThanOrEqual(0);
     // The real recording with one frame renamed (V8 will not name a function like this).
-    const frames = s.frames.map((f, i) => (i === target ? { ...f, functionName: evilName, url: `${f.url}?</script>` } : f));
+    const frames = s.frames.map((f, i) =>
+      i === target ? { ...f, functionName: evilName, url: `${f.url}?</script>` } : f,
+    );
     const samples: Samples = { ...s, frames };
-    const evil = new Report(samples, { ...report.meta, path: '/<script>x</script>', route: `"><script>window.__pwned=3</script>` });
+    const evil = new Report(samples, {
+      ...report.meta,
+      path: '/<script>x</script>',
+      route: `"><script>window.__pwned=3</script>`,
+    });
     const html = evil.html();
     // Exactly our two script elements in the file.
     expect(html.match(/<script/g)!.length).toBe(2);
@@ -146,7 +155,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     const { page, attempted, errors } = await open(file);
     await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     await expect(page.locator('#title').textContent()).resolves.toBe('GET /<script>x</script>');
-    await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe(`"><script>window.__pwned=3</script>`);
+    await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe(
+      `"><script>window.__pwned=3</script>`,
+    );
     await page.fill('#search', 'pwned');
     const names = await page.locator('#tree .row .fn').allTextContents();
     expect(names).toContain(evilName);
@@ -162,16 +173,27 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
   it('opens a 60 s, 1 ms profile (folded and resampled) with both views working', async () => {
     // Far more distinct call paths than real code has: every sample takes a random path below depth 8.
     const b = new SamplesBuilder();
-    const fns = Array.from({ length: 400 }, (_, i) => ({ functionName: `fn${i}`, url: `file:///srv/app/src/m${i % 40}.js`, lineNumber: 10 + i, columnNumber: 3 }));
+    const fns = Array.from({ length: 400 }, (_, i) => ({
+      functionName: `fn${i}`,
+      url: `file:///srv/app/src/m${i % 40}.js`,
+      lineNumber: 10 + i,
+      columnNumber: 3,
+    }));
     let seed = 7;
     const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 60_000; i++) {
       const depth = 12 + Math.floor(rnd() * 20);
       let st = -1;
-      for (let d = 0; d < depth; d++) st = b.stack(st, b.frame(fns[(d * 7 + Math.floor(rnd() * (d < 8 ? 2 : 40))) % 400]!));
+      for (let d = 0; d < depth; d++)
+        st = b.stack(st, b.frame(fns[(d * 7 + Math.floor(rnd() * (d < 8 ? 2 : 40))) % 400]!));
       b.sample(st, 1e9 + (i + 1) * 1000);
     }
-    const big = new Report(b.build(1e9, 1e9 + 60_000_000, 1000), { ...report.meta, path: '/sixty-seconds', duration: 60_000, sampleCount: 60_000 });
+    const big = new Report(b.build(1e9, 1e9 + 60_000_000, 1000), {
+      ...report.meta,
+      path: '/sixty-seconds',
+      duration: 60_000,
+      sampleCount: 60_000,
+    });
     const file = path.join(outDir, 'sixty-seconds.html');
     writeFileSync(file, big.html());
     const { page, attempted, errors } = await open(file);
@@ -197,11 +219,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // speedscope's own files load from disk; anything else is refused.
-    await page.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : route.abort()));
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith('file://') ? route.continue() : route.abort(),
+    );
     await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
     await page.setInputFiles('input[type=file]', profileFile);
     // speedscope shows the profile's name in its toolbar once the import succeeded.
-    await page.waitForFunction((name) => document.body.innerText.includes(name), 'GET /cpu?n=2000000 (200)', { timeout: 15_000 });
+    await page.waitForFunction((name) => document.body.textContent.includes(name), 'GET /cpu?n=2000000 (200)', {
+      timeout: 15_000,
+    });
     await page.screenshot({ path: path.join(outDir, 'speedscope.png') });
     expect(errors).toEqual([]);
     await page.close();

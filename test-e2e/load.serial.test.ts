@@ -86,7 +86,11 @@ describe.each(selected)('$name under load', (factory: AppFactory) => {
   const running: RunningApp[] = [];
 
   /** The app with every request profiled, counting its reports (and those marked aborted). */
-  async function startProfiled(): Promise<{ app: RunningApp; logger: ReturnType<typeof captureLogger>; counts: { reports: number; aborted: number } }> {
+  async function startProfiled(): Promise<{
+    app: RunningApp;
+    logger: ReturnType<typeof captureLogger>;
+    counts: { reports: number; aborted: number };
+  }> {
     const counts = { reports: 0, aborted: 0 };
     const logger = captureLogger();
     const app = await factory.start({
@@ -167,7 +171,10 @@ describe.each(selected)('$name under load', (factory: AppFactory) => {
     // The baseline is taken after a warm-up share of the soak, as in the load test.
     let rssStart = 0;
     let heapStart = 0;
-    const warmup = setTimeout(() => ({ rss: rssStart, heapUsed: heapStart } = settledMemory()), Math.min(3_000, SOAK_MS / 4));
+    const warmup = setTimeout(
+      () => ({ rss: rssStart, heapUsed: heapStart } = settledMemory()),
+      Math.min(3_000, SOAK_MS / 4),
+    );
     let rssMax = 0;
     const end = Date.now() + SOAK_MS;
     const worker = async (w: number): Promise<void> => {

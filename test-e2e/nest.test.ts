@@ -1,4 +1,15 @@
-import { Catch, Controller, Get, HttpException, Module, UseFilters, UseGuards, type ArgumentsHost, type CanActivate, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  Controller,
+  Get,
+  HttpException,
+  Module,
+  UseFilters,
+  UseGuards,
+  type ArgumentsHost,
+  type CanActivate,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import { Profiler, type Report } from '@prof/core';
 import { Profile, ProfilerModule, PROFILER, type ProfilerOptions } from '@prof/nestjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -66,7 +77,11 @@ class RecordingFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     caught.push(exception);
     // Express's res and Fastify's reply both have status() and send().
-    host.switchToHttp().getResponse<{ status(n: number): { send(b: unknown): void } }>().status(409).send({ caught: (exception as Error).message });
+    host
+      .switchToHttp()
+      .getResponse<{ status(n: number): { send(b: unknown): void } }>()
+      .status(409)
+      .send({ caught: (exception as Error).message });
   }
 }
 decorate(RecordingFilter, undefined, Catch());
@@ -100,7 +115,15 @@ class GuardedController {
 decorate(GuardedController, undefined, Controller('guarded'), UseGuards(new DenyGuard()));
 decorate(GuardedController, 'secret', Get('secret'));
 
-const controllers = [AppController, OnController, OffController, PlainController, ErrController, FilteredController, GuardedController];
+const controllers = [
+  AppController,
+  OnController,
+  OffController,
+  PlainController,
+  ErrController,
+  FilteredController,
+  GuardedController,
+];
 
 describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform-%s', (platform) => {
   const running: RunningApp[] = [];
@@ -133,7 +156,11 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     off = await start({ logger, onReport: offSink.onReport, enabled: false, queryParam: 'profile', allow: () => true });
     // forRootAsync: options from a factory with a dependency from an imported module.
     class ConfigModule {}
-    decorate(ConfigModule, undefined, Module({ providers: [{ provide: 'CONFIG', useValue: { slowThreshold: 0 } }], exports: ['CONFIG'] }));
+    decorate(
+      ConfigModule,
+      undefined,
+      Module({ providers: [{ provide: 'CONFIG', useValue: { slowThreshold: 0 } }], exports: ['CONFIG'] }),
+    );
     viaAsync = await start(false, [
       ProfilerModule.forRootAsync({
         imports: [ConfigModule],
@@ -172,11 +199,27 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     sink.reports.length = 0;
     await get(`${profiled}/users/42`);
     const [user] = await sink.waitFor(1);
-    expect(user!.meta).toMatchObject({ path: '/users/42', route: '/users/:id', controller: 'AppController', handler: 'userRoute' });
+    expect(user!.meta).toMatchObject({
+      path: '/users/42',
+      route: '/users/:id',
+      controller: 'AppController',
+      handler: 'userRoute',
+    });
   });
 
   it('answers exactly as the same app without the module', async () => {
-    const routes = ['/cpu?n=100000', '/io', '/error', '/stream', '/users/7', '/slow?ms=5', '/missing', '/err/http', '/err/plain', '/on/class-on'];
+    const routes = [
+      '/cpu?n=100000',
+      '/io',
+      '/error',
+      '/stream',
+      '/users/7',
+      '/slow?ms=5',
+      '/missing',
+      '/err/http',
+      '/err/plain',
+      '/on/class-on',
+    ];
     for (const route of routes) {
       const [a, b] = [await get(profiled + route), await get(bare + route)];
       expect(a.status, route).toBe(b.status);
@@ -205,12 +248,17 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     const byHandler = (h: string): Report | undefined => reports.find((r) => r.meta.handler === h);
     expect(byHandler('http')?.meta).toMatchObject({ status: 418, controller: 'ErrController', route: '/err/http' });
     expect(byHandler('plain')?.meta).toMatchObject({ status: 500, controller: 'ErrController', route: '/err/plain' });
-    expect(byHandler('custom')?.meta).toMatchObject({ status: 409, controller: 'FilteredController', route: '/filtered/custom' });
+    expect(byHandler('custom')?.meta).toMatchObject({
+      status: 409,
+      controller: 'FilteredController',
+      route: '/filtered/custom',
+    });
   });
 
   it('@Profile(false) on a controller or handler turns profiling off under global enabled', async () => {
     sink.reports.length = 0;
-    for (const route of ['/on/handler-off', '/off/class-off', '/on/class-on']) expect((await get(profiled + route)).status).toBe(200);
+    for (const route of ['/on/handler-off', '/off/class-off', '/on/class-on'])
+      expect((await get(profiled + route)).status).toBe(200);
     // The last request is profiled; the earlier ones completed before it, so their reports would be here.
     await sink.waitFor(1);
     await get(`${profiled}/plain/global`);
@@ -245,7 +293,15 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
 
   it('with enabled: false globally, only @Profile()d handlers are profiled; the handler wins over the class', async () => {
     offSink.reports.length = 0;
-    for (const route of ['/cpu?n=1000', '/plain/global', '/on/handler-off', '/off/class-off', '/plain/slow-only', '/on/class-on', '/off/handler-on']) {
+    for (const route of [
+      '/cpu?n=1000',
+      '/plain/global',
+      '/on/handler-off',
+      '/off/class-off',
+      '/plain/slow-only',
+      '/on/class-on',
+      '/off/handler-on',
+    ]) {
       expect((await get(off + route)).status, route).toBe(200);
     }
     const reports = await offSink.waitFor(2);
@@ -280,7 +336,13 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ orders: 20000 });
     const [report] = await asyncSink.waitFor(1);
-    expect(report!.meta).toMatchObject({ path: '/io', route: '/io', status: 200, controller: 'AppController', handler: 'ioRoute' });
+    expect(report!.meta).toMatchObject({
+      path: '/io',
+      route: '/io',
+      status: 200,
+      controller: 'AppController',
+      handler: 'ioRoute',
+    });
     expect(report!.text()).toMatch(/\bfetchOrders\b/);
   });
 
@@ -319,14 +381,22 @@ describe('@prof/nestjs with nothing to do', () => {
       [{ enabled: 0.01 }, [AppController]],
     ] as const) {
       const nest = await createApp(options, { platform: 'express', controllers: ctrls });
-      expect(interceptorsOf(nest).some((i) => typeof i?.intercept === 'function'), JSON.stringify(options)).toBe(true);
+      expect(
+        interceptorsOf(nest).some((i) => typeof i?.intercept === 'function'),
+        JSON.stringify(options),
+      ).toBe(true);
       await nest.close();
     }
   });
 
   it('enabled: false and a @Profile()d handler: without the request hook, that handler is still profiled', async () => {
     const local = reportSink();
-    const app = await startNest(await createApp({ enabled: false, printEachRequest: false, onReport: local.onReport }, { platform: 'express', controllers: [AppController, OffController] }));
+    const app = await startNest(
+      await createApp(
+        { enabled: false, printEachRequest: false, onReport: local.onReport },
+        { platform: 'express', controllers: [AppController, OffController] },
+      ),
+    );
     try {
       expect((await get(`${app.url}/cpu?n=1000`)).status).toBe(200);
       expect((await get(`${app.url}/off/class-off`)).status).toBe(200);
@@ -334,7 +404,13 @@ describe('@prof/nestjs with nothing to do', () => {
       const [r] = await local.waitFor(1);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(local.reports).toHaveLength(1);
-      expect(r!.meta).toMatchObject({ path: '/off/handler-on', route: '/off/handler-on', controller: 'OffController', handler: 'handlerOn', status: 200 });
+      expect(r!.meta).toMatchObject({
+        path: '/off/handler-on',
+        route: '/off/handler-on',
+        controller: 'OffController',
+        handler: 'handlerOn',
+        status: 200,
+      });
     } finally {
       await app.close();
     }

@@ -15,7 +15,10 @@ function under(node: CallNode, name: string): number {
 }
 function ownTime(r: Report): number {
   const root = r.tree();
-  return root.total - root.children.filter((c) => c.frame.kind === 'await' || c.frame.kind === 'idle').reduce((s, c) => s + c.total, 0);
+  return (
+    root.total -
+    root.children.filter((c) => c.frame.kind === 'await' || c.frame.kind === 'idle').reduce((s, c) => s + c.total, 0)
+  );
 }
 
 describe.each(all)('$name: overlapping requests get their own work', (factory) => {

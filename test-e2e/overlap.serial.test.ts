@@ -31,7 +31,9 @@ function under(node: CallNode, name: string): number {
 /** The request's own JS time: not waiting, and not V8's garbage collector, which serves the whole process. */
 function ownTime(r: Report): number {
   const root = r.tree();
-  const other = root.children.filter((c) => c.frame.kind === 'await' || c.frame.kind === 'idle' || c.frame.kind === 'gc').reduce((s, c) => s + c.total, 0);
+  const other = root.children
+    .filter((c) => c.frame.kind === 'await' || c.frame.kind === 'idle' || c.frame.kind === 'gc')
+    .reduce((s, c) => s + c.total, 0);
   return root.total - other;
 }
 
@@ -80,7 +82,9 @@ describe('per-request attribution when requests overlap (express)', () => {
     base = await listen(servers[0]!);
     windowBase = await listen(servers[1]!);
   });
-  afterAll(() => servers.forEach((s) => s.close()));
+  afterAll(() => {
+    for (const s of servers) s.close();
+  });
 
   it('gives two interleaved requests each its own work', async () => {
     sink.reports.length = 0;
@@ -89,7 +93,10 @@ describe('per-request attribution when requests overlap (express)', () => {
     const reports = await sink.waitFor(2);
     const ra = reports.find((r) => r.meta.path === '/a')!;
     const rb = reports.find((r) => r.meta.path === '/b')!;
-    for (const [r, mine, theirs] of [[ra, 'functionA', 'functionB'], [rb, 'functionB', 'functionA']] as const) {
+    for (const [r, mine, theirs] of [
+      [ra, 'functionA', 'functionB'],
+      [rb, 'functionB', 'functionA'],
+    ] as const) {
       const own = ownTime(r);
       expect(own).toBeGreaterThan(0);
       expect(under(r.tree(), mine) / own).toBeGreaterThanOrEqual(0.95);
@@ -127,7 +134,10 @@ describe('per-request attribution when requests overlap (express)', () => {
       const expected = spentOf.get(r.meta.path!)!;
       expect(expected, r.meta.path).toBeGreaterThan(0);
       const measured = under(r.tree(), 'work') / 1000;
-      expect(Math.abs(measured - expected) / expected, `${r.meta.path}: ${measured.toFixed(1)} ms of work`).toBeLessThanOrEqual(0.2);
+      expect(
+        Math.abs(measured - expected) / expected,
+        `${r.meta.path}: ${measured.toFixed(1)} ms of work`,
+      ).toBeLessThanOrEqual(0.2);
       ownSum += ownTime(r);
       starts.push([r.samples.start, r.samples.end]);
     }

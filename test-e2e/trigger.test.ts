@@ -16,7 +16,13 @@ for (const factory of apps as AppFactory[]) {
     let refused: RunningApp;
     let noAllow: RunningApp;
     let bare: RunningApp;
-    const base: ProfilerOptions = { logger, printEachRequest: false, queryParam: 'profile', header: 'X-Profile', enabled: false };
+    const base: ProfilerOptions = {
+      logger,
+      printEachRequest: false,
+      queryParam: 'profile',
+      header: 'X-Profile',
+      enabled: false,
+    };
 
     beforeAll(async () => {
       process.env.NODE_ENV = 'production';
@@ -90,7 +96,13 @@ for (const factory of apps as AppFactory[]) {
 
     it('an allow predicate that throws counts as no: the response is untouched and the fault logged once', async () => {
       const log = captureLogger();
-      const app = await factory.start({ ...base, logger: log, allow: () => { throw new Error('nope'); } });
+      const app = await factory.start({
+        ...base,
+        logger: log,
+        allow: () => {
+          throw new Error('nope');
+        },
+      });
       try {
         for (let i = 0; i < 2; i++) {
           const [a, b] = [await get(`${app.url}/users/7?profile`), await get(`${bare.url}/users/7?profile`)];

@@ -48,41 +48,43 @@ async function freePort(): Promise<number> {
 }
 
 // With nodejs_compat, workerd offers `process` and node: built-ins (but no CPU profiler).
-suite.each([{ flags: [] as string[] }, { flags: ['nodejs_compat'] }])('@prof/hono under workerd, flags $flags', ({ flags }) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'prof-workerd-'));
-  let child: ChildProcess | undefined;
-  let base = '';
-  let bundle = '';
-  let inputs: string[] = [];
-  let stderr = '';
+suite.each([{ flags: [] as string[] }, { flags: ['nodejs_compat'] }])(
+  '@prof/hono under workerd, flags $flags',
+  ({ flags }) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prof-workerd-'));
+    let child: ChildProcess | undefined;
+    let base = '';
+    let bundle = '';
+    let inputs: string[] = [];
+    let stderr = '';
 
-  beforeAll(async () => {
-    if (!workerd.bin) throw new Error(`CI=true and ${workerd.problem}`);
-    // esbuild comes with tsup (a root devDependency); bundle as Wrangler does for a Worker.
-    const esbuild = createRequire(require.resolve('tsup'))('esbuild') as Esbuild;
-    const result = await esbuild.build({
-      entryPoints: [path.join(here, 'workerd/worker.mjs')],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['workerd', 'worker', 'browser'],
-      target: 'es2022',
-      metafile: true,
-      logLevel: 'silent',
-      alias: {
-        '@prof/hono': path.join(root, 'packages/hono/src/index.ts'),
-        '@prof/core': path.join(root, 'packages/core/src/index.ts'),
-      },
-    });
-    bundle = result.outputFiles[0]!.text;
-    inputs = Object.keys(result.metafile.inputs);
-    writeFileSync(path.join(dir, 'worker.js'), bundle);
+    beforeAll(async () => {
+      if (!workerd.bin) throw new Error(`CI=true and ${workerd.problem}`);
+      // esbuild comes with tsup (a root devDependency); bundle as Wrangler does for a Worker.
+      const esbuild = createRequire(require.resolve('tsup'))('esbuild') as Esbuild;
+      const result = await esbuild.build({
+        entryPoints: [path.join(here, 'workerd/worker.mjs')],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'browser',
+        conditions: ['workerd', 'worker', 'browser'],
+        target: 'es2022',
+        metafile: true,
+        logLevel: 'silent',
+        alias: {
+          '@prof/hono': path.join(root, 'packages/hono/src/index.ts'),
+          '@prof/core': path.join(root, 'packages/core/src/index.ts'),
+        },
+      });
+      bundle = result.outputFiles[0]!.text;
+      inputs = Object.keys(result.metafile.inputs);
+      writeFileSync(path.join(dir, 'worker.js'), bundle);
 
-    const port = await freePort();
-    writeFileSync(
-      path.join(dir, 'config.capnp'),
-      `using Workerd = import "/workerd/workerd.capnp";
+      const port = await freePort();
+      writeFileSync(
+        path.join(dir, 'config.capnp'),
+        `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .worker) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
@@ -93,66 +95,67 @@ const worker :Workerd.Worker = (
   compatibilityFlags = ${JSON.stringify(flags)},
 );
 `,
-    );
-    child = spawn(workerd.bin, ['serve', path.join(dir, 'config.capnp')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    let exited: number | null | undefined;
-    child.once('exit', (code) => {
-      exited = code;
-    });
-    base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (exited !== undefined) throw new Error(`workerd exited with ${exited}: ${stderr}`);
-      if (Date.now() > deadline) throw new Error(`workerd did not answer on ${base}: ${stderr}`);
-      try {
-        if ((await fetch(`${base}/__log`)).ok) break;
-      } catch {
-        // not listening yet
+      );
+      child = spawn(workerd.bin, ['serve', path.join(dir, 'config.capnp')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      let exited: number | null | undefined;
+      child.once('exit', (code) => {
+        exited = code;
+      });
+      base = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        if (exited !== undefined) throw new Error(`workerd exited with ${exited}: ${stderr}`);
+        if (Date.now() > deadline) throw new Error(`workerd did not answer on ${base}: ${stderr}`);
+        try {
+          if ((await fetch(`${base}/__log`)).ok) break;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  });
+    });
 
-  afterAll(() => {
-    child?.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    afterAll(() => {
+      child?.kill();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('bundles for the worker platform from source, with no node: import', () => {
-    expect(inputs.some((f) => f.includes('packages/hono/src/index.ts'))).toBe(true);
-    expect(inputs.some((f) => f.includes('packages/core/src/middleware/controller.ts'))).toBe(true);
-    // platform 'browser' would have refused to resolve one; check the output all the same.
-    expect(bundle).not.toMatch(/\bimport\s*(?:[\w*{}\s,]+from\s*)?["']node:/);
-    expect(bundle).not.toMatch(/\brequire\(\s*["']node:/);
-  });
+    it('bundles for the worker platform from source, with no node: import', () => {
+      expect(inputs.some((f) => f.includes('packages/hono/src/index.ts'))).toBe(true);
+      expect(inputs.some((f) => f.includes('packages/core/src/middleware/controller.ts'))).toBe(true);
+      // platform 'browser' would have refused to resolve one; check the output all the same.
+      expect(bundle).not.toMatch(/\bimport\s*(?:[\w*{}\s,]+from\s*)?["']node:/);
+      expect(bundle).not.toMatch(/\brequire\(\s*["']node:/);
+    });
 
-  it('answers exactly as without prof; Server-Timing only where asked', async () => {
-    for (const route of ['/cpu?n=1000', '/io', '/error', '/stream', '/users/5', '/missing']) {
-      const bare = await get(`${base}/bare${route}`);
-      const timed = await get(`${base}/timed${route}`);
-      const quiet = await get(`${base}/quiet${route}`);
-      for (const res of [timed, quiet]) {
-        expect(res.status, route).toBe(bare.status);
-        expect(res.body, route).toBe(bare.body);
-        expect(stableHeaders(res.headers), route).toEqual(stableHeaders(bare.headers));
+    it('answers exactly as without prof; Server-Timing only where asked', async () => {
+      for (const route of ['/cpu?n=1000', '/io', '/error', '/stream', '/users/5', '/missing']) {
+        const bare = await get(`${base}/bare${route}`);
+        const timed = await get(`${base}/timed${route}`);
+        const quiet = await get(`${base}/quiet${route}`);
+        for (const res of [timed, quiet]) {
+          expect(res.status, route).toBe(bare.status);
+          expect(res.body, route).toBe(bare.body);
+          expect(stableHeaders(res.headers), route).toEqual(stableHeaders(bare.headers));
+        }
+        expect(timed.headers['server-timing'], route).toMatch(/^prof;dur=\d+(\.\d+)?$/);
+        expect(quiet.headers['server-timing'], route).toBeUndefined();
+        expect(bare.headers['server-timing'], route).toBeUndefined();
       }
-      expect(timed.headers['server-timing'], route).toMatch(/^prof;dur=\d+(\.\d+)?$/);
-      expect(quiet.headers['server-timing'], route).toBeUndefined();
-      expect(bare.headers['server-timing'], route).toBeUndefined();
-    }
-    expect((await get(`${base}/bare/users/5`)).body).toBe('{"id":"5","sum":20189495}');
-    expect((await get(`${base}/bare/error`)).status).toBe(500);
-  });
+      expect((await get(`${base}/bare/users/5`)).body).toBe('{"id":"5","sum":20189495}');
+      expect((await get(`${base}/bare/error`)).status).toBe(500);
+    });
 
-  it('says once, per profiler, that sampling is unavailable, and nothing else', async () => {
-    const logs = (await (await fetch(`${base}/__log`)).json()) as Record<'timed' | 'quiet', [string, string][]>;
-    for (const name of ['timed', 'quiet'] as const) {
-      expect(logs[name], JSON.stringify(logs[name])).toHaveLength(1);
-      expect(logs[name][0]![0]).toBe('warn');
-      expect(logs[name][0]![1]).toMatch(/sampling is unavailable in this runtime/);
-    }
-  });
-});
+    it('says once, per profiler, that sampling is unavailable, and nothing else', async () => {
+      const logs = (await (await fetch(`${base}/__log`)).json()) as Record<'timed' | 'quiet', [string, string][]>;
+      for (const name of ['timed', 'quiet'] as const) {
+        expect(logs[name], JSON.stringify(logs[name])).toHaveLength(1);
+        expect(logs[name][0]![0]).toBe('warn');
+        expect(logs[name][0]![1]).toMatch(/sampling is unavailable in this runtime/);
+      }
+    });
+  },
+);

@@ -17,7 +17,7 @@ export function createApp(profilerOptions = {}, { express: makeApp = express } =
   });
 
   // Async I/O: timers standing in for a database, and some JSON work between them.
-  app.get('/io', async function ioRoute(req, res) {
+  app.get('/io', async function ioRoute(_req, res) {
     res.json({ orders: await fetchOrders() });
   });
 

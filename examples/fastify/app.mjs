@@ -29,7 +29,7 @@ export async function createApp(profilerOptions = {}) {
     throw new Error('boom');
   });
 
-  app.get('/stream', function streamRoute(request, reply) {
+  app.get('/stream', function streamRoute(_request, reply) {
     reply.type('text/plain').send(Readable.from(streamChunks()));
   });
 

@@ -4,5 +4,7 @@ import { createApp } from './app.mjs';
 const port = Number(process.env.PORT ?? 3000);
 const app = createApp({ outputDir: 'profiles', output: ['text', 'json'] });
 serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => {
-  console.log(`example listening on http://127.0.0.1:${port}  (try /cpu, /io, /error, /stream, /users/42, /slow?ms=200)`);
+  console.log(
+    `example listening on http://127.0.0.1:${port}  (try /cpu, /io, /error, /stream, /users/42, /slow?ms=200)`,
+  );
 });

@@ -9,7 +9,10 @@ import { createApp } from './app.mjs';
 async function start(opts) {
   const server = createApp(opts).listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { base: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 const outputDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'profiles');

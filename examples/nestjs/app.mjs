@@ -71,12 +71,19 @@ param(AppController, 'slowRoute', 0, Query('ms'));
  * The example app on 'express' or 'fastify'; `profilerOptions: false` builds it without prof, for
  * comparison. Returns the Nest application, not yet listening.
  */
-export async function createApp(profilerOptions = {}, { platform = 'express', controllers = [AppController], imports } = {}) {
+export async function createApp(
+  profilerOptions = {},
+  { platform = 'express', controllers = [AppController], imports } = {},
+) {
   class AppModule {}
-  decorate(AppModule, undefined, Module({
-    imports: imports ?? (profilerOptions === false ? [] : [ProfilerModule.forRoot(profilerOptions)]),
-    controllers,
-  }));
+  decorate(
+    AppModule,
+    undefined,
+    Module({
+      imports: imports ?? (profilerOptions === false ? [] : [ProfilerModule.forRoot(profilerOptions)]),
+      controllers,
+    }),
+  );
   const adapter = platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   return NestFactory.create(AppModule, adapter, { logger: false });
 }

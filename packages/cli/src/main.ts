@@ -91,24 +91,39 @@ export function chooseRenderer(opts: Pick<CliOptions, 'renderer' | 'outfile'>): 
 
 function buildProgram(): Command {
   const program = new Command('prof')
-    .description("Run a Node.js script under prof's sampler and print a pyinstrument-style call tree.\n" +
-      "Saved runs: `prof list`; re-render one with `prof --load-prev ID [options]`.")
+    .description(
+      "Run a Node.js script under prof's sampler and print a pyinstrument-style call tree.\n" +
+        'Saved runs: `prof list`; re-render one with `prof --load-prev ID [options]`.',
+    )
     .usage('[options] script.js [args...]\n       prof [options] --load FILE | --load-prev ID\n       prof list')
     .argument('[script]', 'the Node.js program to run (CommonJS or ESM)')
     .argument('[args...]', "the program's own arguments")
-    .addOption(new Option('-r, --renderer <name>', 'output format (default: from --outfile, else text)').choices(RENDERERS))
+    .addOption(
+      new Option('-r, --renderer <name>', 'output format (default: from --outfile, else text)').choices(RENDERERS),
+    )
     .option('-o, --outfile <file>', 'write the report to this file instead of stderr')
     .option('-i, --interval <µs>', 'sampling interval in microseconds', parseInterval, 1000)
     .option('--show-all', 'show library and Node-internal frames instead of folding them')
     .option('--hide <glob>', 'fold frames whose file, path or library matches (repeatable)', collect)
-    .option('--show <glob>', 'show frames whose file, path or library matches even if library code (repeatable)', collect)
+    .option(
+      '--show <glob>',
+      'show frames whose file, path or library matches even if library code (repeatable)',
+      collect,
+    )
     .option('--unicode', 'draw the tree with box-drawing characters (default)')
     .option('--no-unicode', 'draw the tree with ASCII')
     .option('--color', 'ANSI colours (default: when the report goes to a terminal)')
     .option('--no-color', 'no ANSI colours')
     .option('-t, --timeline', 'time order, no aggregation (text renderer)')
-    .option('-p, --render-option <key=value>', 'a render option: time=percent, filterThreshold=0.005, hide=<glob>, … (repeatable)', collect)
-    .option('--load <file>', 'render a saved session or any .cpuprofile (node --cpu-prof, Chrome) instead of running a script')
+    .option(
+      '-p, --render-option <key=value>',
+      'a render option: time=percent, filterThreshold=0.005, hide=<glob>, … (repeatable)',
+      collect,
+    )
+    .option(
+      '--load <file>',
+      'render a saved session or any .cpuprofile (node --cpu-prof, Chrome) instead of running a script',
+    )
     .option('--load-prev <id>', 'render a saved run again (ids: prof list)')
     .option('--open', 'write the HTML report to a temporary file and open it in the browser')
     .option('--import <module>', 'passed to node: preload an ES module, e.g. tsx (repeatable)', collect)
@@ -193,7 +208,8 @@ function runScript(script: string, args: string[], opts: CliOptions): Promise<Ru
   const out = path.join(tmp, 'profile.json');
   const nodeArgs = [
     // Ours first: sampling starts before any loader (tsx) so the report covers the program's whole life.
-    '--require', preloadPath(),
+    '--require',
+    preloadPath(),
     ...opts.import.flatMap((m) => ['--import', m]),
     ...opts.require.flatMap((m) => ['--require', m]),
     script,
@@ -271,7 +287,13 @@ function openInBrowser(file: string): void {
 }
 
 /** Renders and writes the report; returns nothing, throws one-line Errors. */
-function emit(session: Session, opts: CliOptions, format: OutputFormat, renderDefaults: RenderOptions, again: string | undefined): void {
+function emit(
+  session: Session,
+  opts: CliOptions,
+  format: OutputFormat,
+  renderDefaults: RenderOptions,
+  again: string | undefined,
+): void {
   const toTerminal = !opts.outfile && process.stderr.isTTY === true;
   const color = opts.color ?? (toTerminal && !process.env.NO_COLOR);
   const report = toReport(session, renderDefaults, color);
@@ -336,7 +358,8 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return { code: 0 };
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
+        return { code: 0 };
       return { code: fail(`prof: ${err.message.replace(/^error: /, '')}`, 2) };
     }
     throw err;
@@ -357,13 +380,17 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
 
   try {
     const sources = [opts.load !== undefined, opts.loadPrev !== undefined, script !== undefined].filter(Boolean).length;
-    if (sources === 0) throw new UsageError("prof: give a script to run, --load FILE or --load-prev ID (see 'prof --help')");
+    if (sources === 0)
+      throw new UsageError("prof: give a script to run, --load FILE or --load-prev ID (see 'prof --help')");
     if (sources > 1) throw new UsageError('prof: give only one of a script, --load FILE and --load-prev ID');
 
     const format = chooseRenderer(opts);
-    if (!OUTPUT_FORMATS[format]) throw new UsageError(`prof: renderer '${format}' is not available in this version of @prof/core`);
-    if (opts.open && !OUTPUT_FORMATS.html) throw new UsageError('prof: --open needs the html renderer, which this version of @prof/core lacks');
-    if (format === 'pprof' && !opts.outfile) throw new UsageError('prof: the pprof renderer writes binary data; give -o FILE');
+    if (!OUTPUT_FORMATS[format])
+      throw new UsageError(`prof: renderer '${format}' is not available in this version of @prof/core`);
+    if (opts.open && !OUTPUT_FORMATS.html)
+      throw new UsageError('prof: --open needs the html renderer, which this version of @prof/core lacks');
+    if (format === 'pprof' && !opts.outfile)
+      throw new UsageError('prof: the pprof renderer writes binary data; give -o FILE');
     const renderDefaults: RenderOptions = {
       ...parseRenderOptions(opts.renderOption),
       ...(opts.showAll !== undefined ? { showAll: opts.showAll } : {}),
@@ -382,9 +409,13 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
 
     if (!fs.existsSync(script!)) throw new UsageError(`prof: no such script: ${script}`);
     const run = await runScript(script!, args, opts);
-    const exit = run.signal ? { code: 128 + (os.constants.signals[run.signal] ?? 0), signal: run.signal } : { code: run.code ?? 1 };
+    const exit = run.signal
+      ? { code: 128 + (os.constants.signals[run.signal] ?? 0), signal: run.signal }
+      : { code: run.code ?? 1 };
     if (!run.child) {
-      process.stderr.write('prof: the program ended without writing its profile (killed by SIGKILL, or crashed); no report\n');
+      process.stderr.write(
+        'prof: the program ended without writing its profile (killed by SIGKILL, or crashed); no report\n',
+      );
       return exit;
     }
     const name = [script!, ...args].map(quote).join(' ');
@@ -398,7 +429,9 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
       signal: run.signal,
       workers: run.child.workers,
       children: run.child.children,
-      profile: isCpuProfile(run.child.profile) ? trimProfile(run.child.profile, run.child.beganAt, run.child.endedAt) : run.child.profile,
+      profile: isCpuProfile(run.child.profile)
+        ? trimProfile(run.child.profile, run.child.beganAt, run.child.endedAt)
+        : run.child.profile,
     };
     let saved = true;
     try {
@@ -412,6 +445,11 @@ export async function main(argv: string[]): Promise<{ code: number; signal?: Nod
     return exit;
   } catch (err) {
     if (err instanceof UsageError) return { code: fail(err.message, 2) };
-    return { code: fail((err as Error).message.startsWith('prof:') ? (err as Error).message : `prof: ${(err as Error).message}`, 1) };
+    return {
+      code: fail(
+        (err as Error).message.startsWith('prof:') ? (err as Error).message : `prof: ${(err as Error).message}`,
+        1,
+      ),
+    };
   }
 }

@@ -49,7 +49,11 @@ function sessionId(stderr: string): string {
 function treeLines(stderr: string): string[] {
   const start = stderr.indexOf('Program:');
   const end = stderr.indexOf('To view this report');
-  return stderr.slice(start, end < 0 ? undefined : end).split('\n').slice(1).filter((l) => l.trim() !== '');
+  return stderr
+    .slice(start, end < 0 ? undefined : end)
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '');
 }
 
 beforeAll(() => {
@@ -121,8 +125,14 @@ describe('prof script.js', () => {
     const r = prof(['--load', out]);
     expect(r.code, r.stderr).toBe(0);
     const lines = treeLines(r.stderr);
-    expect(lines.some((l) => / getSumOfList {2}examples\/cli\/random-sum\.js:14$/.test(l)), r.stderr).toBe(true);
-    expect(lines.some((l) => / randint {2}examples\/cli\/random-sum\.js:10$/.test(l)), r.stderr).toBe(true);
+    expect(
+      lines.some((l) => / getSumOfList {2}examples\/cli\/random-sum\.js:14$/.test(l)),
+      r.stderr,
+    ).toBe(true);
+    expect(
+      lines.some((l) => / randint {2}examples\/cli\/random-sum\.js:10$/.test(l)),
+      r.stderr,
+    ).toBe(true);
   });
 
   it('--load-prev -r html writes HTML to stderr; text options apply to the re-render', () => {
@@ -150,7 +160,9 @@ describe('prof script.js', () => {
     for (const name of ['xdg-open', 'open']) {
       fs.writeFileSync(path.join(fakeBin, name), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
     }
-    const r = prof(['--open', '--load-prev', randomSumId], undefined, { PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ''}` });
+    const r = prof(['--open', '--load-prev', randomSumId], undefined, {
+      PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ''}`,
+    });
     expect(r.code, r.stderr).toBe(0);
     const file = /HTML report written to (\S+)/.exec(r.stderr)?.[1];
     expect(file).toBeDefined();
@@ -171,22 +183,34 @@ describe('prof script.js', () => {
     expect(r.stdout).toBe('async done: one,--two\n');
     expect(r.stderr).toContain(`Program: ${fixture('async.mjs')} one --two\n`);
     const lines = treeLines(r.stderr);
-    expect(lines.some((l) => / spin {2}.*async\.mjs:2$/.test(l)), r.stderr).toBe(true);
-    expect(lines.some((l) => / fetchLike {2}.*async\.mjs:8$/.test(l)), r.stderr).toBe(true);
+    expect(
+      lines.some((l) => / spin {2}.*async\.mjs:2$/.test(l)),
+      r.stderr,
+    ).toBe(true);
+    expect(
+      lines.some((l) => / fetchLike {2}.*async\.mjs:8$/.test(l)),
+      r.stderr,
+    ).toBe(true);
   });
 
   it("keeps a CommonJS program's non-zero exit code and its stderr", () => {
     const r = prof([fixture('exit-code.cjs'), '7']);
     expect(r.code).toBe(7);
     expect(r.stderr).toContain('exiting on purpose');
-    expect(treeLines(r.stderr).some((l) => / spin {2}.*spin\.cjs:1$/.test(l)), r.stderr).toBe(true);
+    expect(
+      treeLines(r.stderr).some((l) => / spin {2}.*spin\.cjs:1$/.test(l)),
+      r.stderr,
+    ).toBe(true);
   });
 
   it('reports a program that dies of an uncaught exception, with exit code 1', () => {
     const r = prof([fixture('throws.cjs')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Error: boom from the program');
-    expect(treeLines(r.stderr).some((l) => / failLater {2}.*throws\.cjs:2$/.test(l)), r.stderr).toBe(true);
+    expect(
+      treeLines(r.stderr).some((l) => / failLater {2}.*throws\.cjs:2$/.test(l)),
+      r.stderr,
+    ).toBe(true);
   });
 
   it("gives the program prof's stdin", () => {
@@ -242,12 +266,18 @@ describe('prof script.js', () => {
     expect((JSON.parse(fs.readFileSync(out, 'utf8')) as { meta: { interval: number } }).meta.interval).toBe(250);
     const id = /prof --load-prev (\S+) \[options\]/.exec(r.stderr)![1]!;
     const shown = prof(['--load-prev', id]);
-    expect(treeLines(shown.stderr).some((l) => / spin {2}.*spin\.cjs:1$/.test(l)), shown.stderr).toBe(true);
+    expect(
+      treeLines(shown.stderr).some((l) => / spin {2}.*spin\.cjs:1$/.test(l)),
+      shown.stderr,
+    ).toBe(true);
     // One hidden frame alone stays visible (as in pyinstrument); the program's two files fold with Node's loader.
     const hidden = prof(['--load-prev', id, '--hide', '**/fixtures/*.cjs']);
     expect(hidden.code).toBe(0);
-    expect(treeLines(hidden.stderr).some((l) => / spin {2}/.test(l)), hidden.stderr).toBe(false);
-    expect(hidden.stderr).toMatch(/frames hidden\]  .*spin\.cjs/);
+    expect(
+      treeLines(hidden.stderr).some((l) => / spin {2}/.test(l)),
+      hidden.stderr,
+    ).toBe(false);
+    expect(hidden.stderr).toMatch(/frames hidden\] {2}.*spin\.cjs/);
   });
 
   it('SIGTERM to prof reaches the program, which is reported and dies of the same signal', async () => {
@@ -259,7 +289,9 @@ describe('prof script.js', () => {
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the program never said ready')), 30_000);
       child.stdout.on('data', (d: Buffer) => {
@@ -273,7 +305,10 @@ describe('prof script.js', () => {
     child.kill('SIGTERM');
     const [code, signal] = await exited;
     expect(signal ?? code).toBe(code === null ? 'SIGTERM' : 143);
-    expect(treeLines(stderr).some((l) => / spin {2}.*spin\.cjs:1$/.test(l)), stderr).toBe(true);
+    expect(
+      treeLines(stderr).some((l) => / spin {2}.*spin\.cjs:1$/.test(l)),
+      stderr,
+    ).toBe(true);
     expect(stderr).toMatch(/prof --load-prev \S+ \[options\]/);
   });
 
@@ -285,7 +320,7 @@ describe('prof script.js', () => {
     expect(lines).toHaveLength(KEEP_SESSIONS);
     expect(fs.readdirSync(dataDir)).toHaveLength(KEEP_SESSIONS);
     // The last run (SIGTERM above) comes first.
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(-\d+)?  /);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(-\d+)? {2}/);
     expect(lines[0]!.endsWith(`  ${fixture('forever.cjs')}`)).toBe(true);
   });
 });
@@ -293,7 +328,10 @@ describe('prof script.js', () => {
 describe('prof --load FILE', () => {
   it('renders a .cpuprofile written by node --cpu-prof, with its 0-based lines made 1-based', () => {
     const dir = path.join(tmp, 'cpu-prof');
-    const made = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, randomSum], { cwd: repo, encoding: 'utf8' });
+    const made = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, randomSum], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     expect(made.status).toBe(0);
     const [file] = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
     expect(file).toBeDefined();
@@ -302,8 +340,14 @@ describe('prof --load FILE', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Program: ${file}`);
     const lines = treeLines(r.stderr);
-    expect(lines.some((l) => / getSumOfList {2}examples\/cli\/random-sum\.js:14$/.test(l)), r.stderr).toBe(true);
-    expect(lines.some((l) => / randint {2}examples\/cli\/random-sum\.js:10$/.test(l)), r.stderr).toBe(true);
+    expect(
+      lines.some((l) => / getSumOfList {2}examples\/cli\/random-sum\.js:14$/.test(l)),
+      r.stderr,
+    ).toBe(true);
+    expect(
+      lines.some((l) => / randint {2}examples\/cli\/random-sum\.js:10$/.test(l)),
+      r.stderr,
+    ).toBe(true);
     expect(r.stderr).toContain(`prof --load ${full} [options]`);
   });
 
@@ -352,7 +396,23 @@ describe('bad flags', () => {
   it('--help lists every flag and exits 0', () => {
     const r = prof(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--renderer', '--outfile', '--interval', '--show-all', '--hide', '--show', '--no-unicode', '--no-color', '--timeline', '--render-option', '--load', '--load-prev', '--open', '--import', '--require']) {
+    for (const flag of [
+      '--renderer',
+      '--outfile',
+      '--interval',
+      '--show-all',
+      '--hide',
+      '--show',
+      '--no-unicode',
+      '--no-color',
+      '--timeline',
+      '--render-option',
+      '--load',
+      '--load-prev',
+      '--open',
+      '--import',
+      '--require',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });
@@ -361,10 +421,29 @@ describe('bad flags', () => {
 describe('saved sessions', () => {
   it(`keeps the last ${KEEP_SESSIONS} and gives runs of the same second distinct ids`, () => {
     const dir = path.join(tmp, 'prune');
-    const profile = { nodes: [{ id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 } }], samples: [], timeDeltas: [], startTime: 0, endTime: 1 };
+    const profile = {
+      nodes: [{ id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 } }],
+      samples: [],
+      timeDeltas: [],
+      startTime: 0,
+      endTime: 1,
+    };
     const ids: string[] = [];
     for (let i = 0; i < KEEP_SESSIONS + 3; i++) {
-      const s = saveSession({ name: `run ${i}`, startedAt: '2026-01-02T03:04:05.000Z', interval: 1000, cwd: repo, exitCode: 0, signal: null, workers: 0, children: 0, profile }, dir);
+      const s = saveSession(
+        {
+          name: `run ${i}`,
+          startedAt: '2026-01-02T03:04:05.000Z',
+          interval: 1000,
+          cwd: repo,
+          exitCode: 0,
+          signal: null,
+          workers: 0,
+          children: 0,
+          profile,
+        },
+        dir,
+      );
       ids.push(s.id);
     }
     expect(new Set(ids).size).toBe(ids.length);

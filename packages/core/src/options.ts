@@ -140,13 +140,36 @@ export interface ResolvedOptions {
 export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}.{ext}';
 
 const OPTION_NAMES = [
-  'interval', 'enabled', 'output', 'printEachRequest', 'outputDir', 'fileName', 'queryParam',
-  'header', 'allow', 'slowThreshold', 'render', 'onReport', 'serverTiming', 'logger', 'sampler',
-  'maxConcurrent', 'maxDuration', 'attribution', 'maxFiles', 'maxPendingWrites',
+  'interval',
+  'enabled',
+  'output',
+  'printEachRequest',
+  'outputDir',
+  'fileName',
+  'queryParam',
+  'header',
+  'allow',
+  'slowThreshold',
+  'render',
+  'onReport',
+  'serverTiming',
+  'logger',
+  'sampler',
+  'maxConcurrent',
+  'maxDuration',
+  'attribution',
+  'maxFiles',
+  'maxPendingWrites',
 ] as const satisfies readonly (keyof ProfilerOptions)[];
 
 const RENDER_OPTION_NAMES = [
-  'showAll', 'color', 'unicode', 'time', 'filterThreshold', 'hide', 'show',
+  'showAll',
+  'color',
+  'unicode',
+  'time',
+  'filterThreshold',
+  'hide',
+  'show',
 ] as const satisfies readonly (keyof RenderOptions)[];
 
 function describe(value: unknown): string {
@@ -181,7 +204,8 @@ function rejectUnknown(obj: object, known: readonly string[], prefix: string): v
     const best = known
       .map((k) => [k, editDistance(key.toLowerCase(), k.toLowerCase())] as const)
       .sort((x, y) => x[1] - y[1])[0];
-    const hint = best && best[1] <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean \`${prefix}${best[0]}\`?` : '';
+    const hint =
+      best && best[1] <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean \`${prefix}${best[0]}\`?` : '';
     throw new TypeError(`prof: unknown option \`${prefix}${key}\`${hint} (known: ${known.join(', ')})`);
   }
 }
@@ -200,7 +224,10 @@ export function resolveRenderOptions(render: unknown, name = 'render'): RenderOp
   if (r.time !== undefined && r.time !== 'seconds' && r.time !== 'percent') {
     fail(`${name}.time`, "'seconds' or 'percent'", r.time);
   }
-  if (r.filterThreshold !== undefined && !(isFiniteNumber(r.filterThreshold) && r.filterThreshold >= 0 && r.filterThreshold < 1)) {
+  if (
+    r.filterThreshold !== undefined &&
+    !(isFiniteNumber(r.filterThreshold) && r.filterThreshold >= 0 && r.filterThreshold < 1)
+  ) {
     fail(`${name}.filterThreshold`, 'a number in 0..1 (a share of the total time, e.g. 0.01)', r.filterThreshold);
   }
   for (const key of ['hide', 'show'] as const) {
@@ -241,17 +268,21 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
   let enabled: (req: unknown) => boolean;
   if (typeof en === 'boolean') enabled = () => en;
   else if (typeof en === 'number') {
-    if (!(Number.isFinite(en) && en >= 0 && en <= 1)) fail('enabled', 'true, false, a rate in 0..1 or a function (req) => boolean', en);
+    if (!(Number.isFinite(en) && en >= 0 && en <= 1))
+      fail('enabled', 'true, false, a rate in 0..1 or a function (req) => boolean', en);
     enabled = () => Math.random() < en;
   } else if (typeof en === 'function') enabled = (req) => en(req) === true;
   else fail('enabled', 'true, false, a rate in 0..1 or a function (req) => boolean', en);
 
   const rawOutput = opts.output ?? 'text';
   const output = Array.isArray(rawOutput) ? rawOutput : [rawOutput];
-  const formatList = Object.keys(OUTPUT_FORMATS).map((f) => `'${f}'`).join(', ');
+  const formatList = Object.keys(OUTPUT_FORMATS)
+    .map((f) => `'${f}'`)
+    .join(', ');
   if (output.length === 0) fail('output', `one or several of ${formatList}`, rawOutput);
   for (const f of output) {
-    if (typeof f !== 'string' || !Object.hasOwn(OUTPUT_FORMATS, f)) fail('output', `one or several of ${formatList}`, f);
+    if (typeof f !== 'string' || !Object.hasOwn(OUTPUT_FORMATS, f))
+      fail('output', `one or several of ${formatList}`, f);
   }
 
   const bool = (name: keyof ProfilerOptions, dflt: boolean): boolean => {
@@ -259,7 +290,11 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
     if (typeof v !== 'boolean') fail(name, 'a boolean', v);
     return v;
   };
-  const optString = (name: 'outputDir' | 'queryParam' | 'header', pattern?: RegExp, what = 'a non-empty string'): string | undefined => {
+  const optString = (
+    name: 'outputDir' | 'queryParam' | 'header',
+    pattern?: RegExp,
+    what = 'a non-empty string',
+  ): string | undefined => {
     const v = opts[name];
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || v.length === 0 || (pattern && !pattern.test(v))) fail(name, what, v);
@@ -282,28 +317,36 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
   } else if (typeof fileName !== 'function') fail('fileName', 'a template string or a function', fileName);
 
   const slowThreshold = opts.slowThreshold ?? 0;
-  if (!(isFiniteNumber(slowThreshold) && slowThreshold >= 0)) fail('slowThreshold', 'a number of milliseconds ≥ 0', slowThreshold);
+  if (!(isFiniteNumber(slowThreshold) && slowThreshold >= 0))
+    fail('slowThreshold', 'a number of milliseconds ≥ 0', slowThreshold);
 
   const logger = opts.logger ?? consoleLogger;
-  if (typeof logger !== 'object' || logger === null || !['info', 'warn', 'error'].every((k) => typeof (logger as unknown as Record<string, unknown>)[k] === 'function')) {
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    !['info', 'warn', 'error'].every((k) => typeof (logger as unknown as Record<string, unknown>)[k] === 'function')
+  ) {
     fail('logger', 'an object with info, warn and error functions', logger);
   }
 
   const sampler = opts.sampler ?? 'auto';
-  if (sampler !== 'auto' && sampler !== 'native' && sampler !== 'inspector') fail('sampler', "'auto', 'native' or 'inspector'", sampler);
+  if (sampler !== 'auto' && sampler !== 'native' && sampler !== 'inspector')
+    fail('sampler', "'auto', 'native' or 'inspector'", sampler);
 
   const maxConcurrent = opts.maxConcurrent ?? 32;
   if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1 && maxConcurrent <= 1000)) {
     fail('maxConcurrent', 'an integer between 1 and 1000', maxConcurrent);
   }
   const maxDuration = opts.maxDuration ?? 30_000;
-  if (!(isFiniteNumber(maxDuration) && maxDuration > 0)) fail('maxDuration', 'a number of milliseconds > 0', maxDuration);
+  if (!(isFiniteNumber(maxDuration) && maxDuration > 0))
+    fail('maxDuration', 'a number of milliseconds > 0', maxDuration);
 
   const attribution = opts.attribution ?? 'context';
   if (attribution !== 'context' && attribution !== 'window') fail('attribution', "'context' or 'window'", attribution);
 
   const maxFiles = opts.maxFiles;
-  if (maxFiles !== undefined && !(Number.isInteger(maxFiles) && maxFiles >= 1)) fail('maxFiles', 'an integer ≥ 1 (report files kept in outputDir)', maxFiles);
+  if (maxFiles !== undefined && !(Number.isInteger(maxFiles) && maxFiles >= 1))
+    fail('maxFiles', 'an integer ≥ 1 (report files kept in outputDir)', maxFiles);
   const maxPendingWrites = opts.maxPendingWrites ?? 64;
   if (!(Number.isInteger(maxPendingWrites) && maxPendingWrites >= 1 && maxPendingWrites <= 100_000)) {
     fail('maxPendingWrites', 'an integer between 1 and 100000', maxPendingWrites);

@@ -1,4 +1,10 @@
-import { fillRenderOptions, resolveRenderOptions, type Logger, type RenderOptions, type SamplerKind } from './options.js';
+import {
+  fillRenderOptions,
+  resolveRenderOptions,
+  type Logger,
+  type RenderOptions,
+  type SamplerKind,
+} from './options.js';
 import { Report, cpuTimeOfSamples, nextReportId } from './report.js';
 import { getContextTimeline } from './sampler/context.js';
 import { getSharedSampler, type Recording } from './sampler/shared.js';
@@ -23,7 +29,9 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   if (typeof fn !== 'function') throw new TypeError('prof: profile(fn) needs a function');
   const interval = options.interval ?? 1000;
   if (!(Number.isInteger(interval) && interval >= 50 && interval <= 1_000_000)) {
-    throw new TypeError(`prof: option \`interval\` must be an integer number of microseconds between 50 and 1000000; got ${String(interval)}`);
+    throw new TypeError(
+      `prof: option \`interval\` must be an integer number of microseconds between 50 and 1000000; got ${String(interval)}`,
+    );
   }
   const render = resolveRenderOptions(options.render);
   fillRenderOptions(render);
@@ -47,15 +55,19 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
     throw err;
   }
   const samples = await sampler.end(rec);
-  return new Report(samples, {
-    id: nextReportId(),
-    name: options.name ?? (fn.name || 'anonymous function'),
-    startedAt,
-    duration: (samples.end - samples.start) / 1000,
-    cpuTime: cpuTimeOfSamples(samples) / 1000,
-    sampleCount: samples.stacks.length,
-    interval: sampler.interval,
-    sampler: sampler.name,
-    truncated: false,
-  }, render);
+  return new Report(
+    samples,
+    {
+      id: nextReportId(),
+      name: options.name ?? (fn.name || 'anonymous function'),
+      startedAt,
+      duration: (samples.end - samples.start) / 1000,
+      cpuTime: cpuTimeOfSamples(samples) / 1000,
+      sampleCount: samples.stacks.length,
+      interval: sampler.interval,
+      sampler: sampler.name,
+      truncated: false,
+    },
+    render,
+  );
 }

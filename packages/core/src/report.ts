@@ -95,7 +95,11 @@ export class Report {
     const opts = this.renderOptions(overrides);
     const root = this.tree();
     const classifier = this.classifier!;
-    return buildView(root, opts, makeHidePredicate(opts, (url) => classifier.pathOf(url)));
+    return buildView(
+      root,
+      opts,
+      makeHidePredicate(opts, (url) => classifier.pathOf(url)),
+    );
   }
 
   text(overrides: RenderOptions = {}): string {

@@ -53,7 +53,12 @@ export class SamplesBuilder {
     let i = this.frameIndex.get(key);
     if (i === undefined) {
       i = this.frames.length;
-      this.frames.push({ functionName: f.functionName, url: f.url, lineNumber: f.lineNumber, columnNumber: f.columnNumber });
+      this.frames.push({
+        functionName: f.functionName,
+        url: f.url,
+        lineNumber: f.lineNumber,
+        columnNumber: f.columnNumber,
+      });
       this.frameIndex.set(key, i);
     }
     return i;

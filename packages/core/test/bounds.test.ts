@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { attachToNodeResponse, createProfiler, type Logger, type Profiler, type ProfilerOptions, type Report } from '../src/index.js';
+import {
+  attachToNodeResponse,
+  createProfiler,
+  type Logger,
+  type Profiler,
+  type ProfilerOptions,
+  type Report,
+} from '../src/index.js';
 import { reportNamePattern } from '../src/middleware/files.js';
 
 // Bounds through a real server and the real sampler: maxConcurrent, maxDuration, maxPendingWrites, maxFiles.
@@ -38,7 +45,12 @@ async function routes(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
 async function serve(profiler: Profiler): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    const handle = profiler.start({ method: req.method ?? 'GET', url: req.url ?? '/', header: () => undefined, raw: req });
+    const handle = profiler.start({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      header: () => undefined,
+      raw: req,
+    });
     if (handle) attachToNodeResponse(handle, res);
     void routes(req, res);
   });
@@ -55,7 +67,11 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
   }
 }
 
-function profilerWith(opts: ProfilerOptions): { profiler: Profiler; reports: Report[]; logger: ReturnType<typeof quietLogger> } {
+function profilerWith(opts: ProfilerOptions): {
+  profiler: Profiler;
+  reports: Report[];
+  logger: ReturnType<typeof quietLogger>;
+} {
   const reports: Report[] = [];
   const logger = quietLogger();
   const profiler = createProfiler({ printEachRequest: false, logger, onReport: (r) => void reports.push(r), ...opts });
@@ -78,7 +94,9 @@ describe('maxConcurrent', () => {
     const app = await serve(profiler);
     try {
       // Six requests that each wait 600 ms: all six are in flight together.
-      const bodies = await Promise.all(Array.from({ length: 6 }, () => fetch(`${app.url}/slow?ms=600`).then((r) => r.text())));
+      const bodies = await Promise.all(
+        Array.from({ length: 6 }, () => fetch(`${app.url}/slow?ms=600`).then((r) => r.text())),
+      );
       expect(bodies).toEqual(Array(6).fill('slept'));
       await until(() => reports.length >= 2, 'two reports');
       await sleep(100);
@@ -137,7 +155,14 @@ describe('maxPendingWrites', () => {
     const outputDir = tmp();
     const got: Report[] = [];
     const logger = quietLogger();
-    const sink = createProfiler({ printEachRequest: false, logger, outputDir, output: ['text', 'json'], maxPendingWrites: 2, onReport: (r) => void got.push(r) });
+    const sink = createProfiler({
+      printEachRequest: false,
+      logger,
+      outputDir,
+      output: ['text', 'json'],
+      maxPendingWrites: 2,
+      onReport: (r) => void got.push(r),
+    });
     // Ten deliveries in one tick: the disk cannot have finished any of them.
     const all = Array.from({ length: 10 }, (_, i) => sink.deliver(source.reports[i % 3]!));
     await Promise.all(all);
@@ -170,7 +195,11 @@ describe('maxFiles', () => {
       }
       await until(() => profFiles().length <= 3, 'rotation');
       expect(profFiles().sort()).toEqual(
-        expect.arrayContaining([expect.stringContaining('req-5.txt'), expect.stringContaining('req-6.txt'), expect.stringContaining('req-7.txt')]),
+        expect.arrayContaining([
+          expect.stringContaining('req-5.txt'),
+          expect.stringContaining('req-6.txt'),
+          expect.stringContaining('req-7.txt'),
+        ]),
       );
       expect(profFiles()).toHaveLength(3);
       expect(readdirSync(outputDir)).toEqual(expect.arrayContaining(['notes.txt', 'config.json']));
@@ -213,7 +242,11 @@ describe('maxFiles', () => {
 describe('handle.discard()', () => {
   it('stops a recording without a report; the sampler goes on for the next request', async () => {
     const reports: Report[] = [];
-    const prof = createProfiler({ printEachRequest: false, logger: quietLogger(), onReport: (r) => void reports.push(r) });
+    const prof = createProfiler({
+      printEachRequest: false,
+      logger: quietLogger(),
+      onReport: (r) => void reports.push(r),
+    });
     const info = (url: string) => ({ method: 'GET', url, header: () => undefined, raw: {} });
     const dropped = prof.start(info('/dropped'))!;
     expect(dropped.profiled).toBe(true);

@@ -61,7 +61,15 @@ describe('speedscope export', () => {
 describe('cpuprofile export', () => {
   it('keeps nodes, samples and timeDeltas consistent, 0-based lines and file:// URLs', () => {
     const cp = JSON.parse(report.cpuprofile());
-    const byId = new Map<number, { id: number; hitCount: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number } }>();
+    const byId = new Map<
+      number,
+      {
+        id: number;
+        hitCount: number;
+        children?: number[];
+        callFrame: { functionName: string; url: string; lineNumber: number };
+      }
+    >();
     for (const n of cp.nodes) byId.set(n.id, n);
     expect(byId.size).toBe(cp.nodes.length);
     expect(cp.nodes[0].callFrame.functionName).toBe('(root)');
@@ -75,16 +83,19 @@ describe('cpuprofile export', () => {
     for (const n of cp.nodes) expect(n.hitCount).toBe(hits.get(n.id) ?? 0);
     // Every node but the root has exactly one parent.
     const parents = new Map<number, number>();
-    for (const n of cp.nodes) for (const c of n.children ?? []) {
-      expect(parents.has(c)).toBe(false);
-      parents.set(c, n.id);
-    }
+    for (const n of cp.nodes)
+      for (const c of n.children ?? []) {
+        expect(parents.has(c)).toBe(false);
+        parents.set(c, n.id);
+      }
     expect(parents.size).toBe(cp.nodes.length - 1);
     for (const d of cp.timeDeltas) expect(d).toBeGreaterThanOrEqual(0);
     const last = cp.startTime + cp.timeDeltas.reduce((a: number, b: number) => a + b, 0);
     expect(last).toBeLessThanOrEqual(cp.endTime);
     // Lines: core keeps V8's 1-based numbers, DevTools wants 0-based.
-    const spin = cp.nodes.find((n: { callFrame: { functionName: string } }) => n.callFrame.functionName === 'spinHelper');
+    const spin = cp.nodes.find(
+      (n: { callFrame: { functionName: string } }) => n.callFrame.functionName === 'spinHelper',
+    );
     expect(spin).toBeDefined();
     const frame = report.samples.frames.find((f) => f.functionName === 'spinHelper')!;
     expect(spin.callFrame.lineNumber).toBe(frame.lineNumber - 1);
@@ -135,7 +146,9 @@ describe('pprof export', () => {
 
 describe('OUTPUT_FORMATS', () => {
   it('registers every format with its extension and content type', () => {
-    const table = Object.fromEntries(Object.entries(OUTPUT_FORMATS).map(([k, v]) => [k, [v!.ext, v!.contentType.split(';')[0]]]));
+    const table = Object.fromEntries(
+      Object.entries(OUTPUT_FORMATS).map(([k, v]) => [k, [v!.ext, v!.contentType.split(';')[0]]]),
+    );
     expect(table).toEqual({
       text: ['txt', 'text/plain'],
       json: ['json', 'application/json'],
@@ -159,14 +172,22 @@ describe('outputDir', () => {
       const output = Object.keys(OUTPUT_FORMATS) as OutputFormat[];
       const prof = createProfiler({ outputDir: dir, output, printEachRequest: false, fileName: 'report.{ext}' });
       await prof.deliver(report);
-      expect(readdirSync(dir).sort()).toEqual(
-        ['report.collapsed.txt', 'report.cpuprofile', 'report.html', 'report.json', 'report.pb.gz', 'report.speedscope.json', 'report.txt'],
-      );
+      expect(readdirSync(dir).sort()).toEqual([
+        'report.collapsed.txt',
+        'report.cpuprofile',
+        'report.html',
+        'report.json',
+        'report.pb.gz',
+        'report.speedscope.json',
+        'report.txt',
+      ]);
       expect(Profile.decode(gunzipSync(readFileSync(path.join(dir, 'report.pb.gz')))).sample.length).toBeGreaterThan(0);
       const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
       expect(html.startsWith('<!doctype html>')).toBe(true);
       expect(html).toContain('"exportWork"');
-      expect(JSON.parse(readFileSync(path.join(dir, 'report.cpuprofile'), 'utf8')).samples.length).toBe(report.meta.sampleCount);
+      expect(JSON.parse(readFileSync(path.join(dir, 'report.cpuprofile'), 'utf8')).samples.length).toBe(
+        report.meta.sampleCount,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

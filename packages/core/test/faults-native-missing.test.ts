@@ -6,7 +6,8 @@ import { createProfiler, type Logger, type Report } from '../src/index.js';
 // file runs in its own process (vitest's forks pool), so no sampler was created before.
 const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
 (Module as unknown as { _load: typeof load })._load = function (request: string, ...rest: unknown[]) {
-  if (request === 'v8-profiler-next') throw new Error("Cannot find module './build/binding/Release/node-v999-linux-x64/profiler.node'");
+  if (request === 'v8-profiler-next')
+    throw new Error("Cannot find module './build/binding/Release/node-v999-linux-x64/profiler.node'");
   return load.call(this, request, ...rest);
 };
 afterAll(() => {
@@ -16,9 +17,18 @@ afterAll(() => {
 describe("sampler 'auto' without a loadable v8-profiler-next", () => {
   it('samples through node:inspector and says so in one log line', async () => {
     const infos: string[] = [];
-    const logger: Logger = { info: (m) => void infos.push(m), warn: (m) => void infos.push(m), error: (m) => void infos.push(m) };
+    const logger: Logger = {
+      info: (m) => void infos.push(m),
+      warn: (m) => void infos.push(m),
+      error: (m) => void infos.push(m),
+    };
     const reports: Report[] = [];
-    const profiler = createProfiler({ sampler: 'auto', printEachRequest: false, logger, onReport: (r) => void reports.push(r) });
+    const profiler = createProfiler({
+      sampler: 'auto',
+      printEachRequest: false,
+      logger,
+      onReport: (r) => void reports.push(r),
+    });
     for (let i = 0; i < 3; i++) {
       const handle = profiler.start({ method: 'GET', url: `/r${i}`, header: () => undefined, raw: {} });
       expect(handle?.profiled).toBe(true);
@@ -39,8 +49,11 @@ describe("sampler 'auto' without a loadable v8-profiler-next", () => {
     const errors: string[] = [];
     const logger: Logger = { info() {}, warn: (m) => void errors.push(m), error: (m) => void errors.push(m) };
     const profiler = createProfiler({ sampler: 'native', logger });
-    for (let i = 0; i < 3; i++) expect(profiler.start({ method: 'GET', url: '/', header: () => undefined, raw: {} })).toBeUndefined();
+    for (let i = 0; i < 3; i++)
+      expect(profiler.start({ method: 'GET', url: '/', header: () => undefined, raw: {} })).toBeUndefined();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/sampler setup failed: .*'native' was asked for but v8-profiler-next could not be loaded/);
+    expect(errors[0]).toMatch(
+      /sampler setup failed: .*'native' was asked for but v8-profiler-next could not be loaded/,
+    );
   });
 });

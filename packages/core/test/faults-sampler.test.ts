@@ -48,7 +48,10 @@ beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   // The shared sampler registry every copy of core consults; ours holds the wrapped backend.
   const shared = new SharedSampler(backend, 1000);
-  (globalThis as Record<symbol, unknown>)[Symbol.for('prof.sharedSampler')] = { samplers: { [sampler]: shared, [real.name]: shared }, announced: true };
+  (globalThis as Record<symbol, unknown>)[Symbol.for('prof.sharedSampler')] = {
+    samplers: { [sampler]: shared, [real.name]: shared },
+    announced: true,
+  };
   server = createServer((req, res) => {
     const handle = profiler.start({ method: 'GET', url: req.url ?? '/', header: () => undefined, raw: req });
     if (handle) attachToNodeResponse(handle, res);

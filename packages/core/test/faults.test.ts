@@ -4,7 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { attachToNodeResponse, createProfiler, OUTPUT_FORMATS, type FormatSpec, Report, type Logger, type Profiler, type ProfilerOptions } from '../src/index.js';
+import {
+  attachToNodeResponse,
+  createProfiler,
+  OUTPUT_FORMATS,
+  type FormatSpec,
+  Report,
+  type Logger,
+  type Profiler,
+  type ProfilerOptions,
+} from '../src/index.js';
 
 // Faults injected through real objects (a real server, the real sampler, real files); the two
 // renderer cases stub one method and say so in their names.
@@ -12,7 +21,13 @@ import { attachToNodeResponse, createProfiler, OUTPUT_FORMATS, type FormatSpec, 
 function captureLogger(): Logger & { infos: string[]; errors: string[] } {
   const infos: string[] = [];
   const errors: string[] = [];
-  return { infos, errors, info: (m) => void infos.push(m), warn: (m) => void errors.push(m), error: (m) => void errors.push(m) };
+  return {
+    infos,
+    errors,
+    info: (m) => void infos.push(m),
+    warn: (m) => void errors.push(m),
+    error: (m) => void errors.push(m),
+  };
 }
 
 function handler(req: IncomingMessage, res: ServerResponse): void {
@@ -25,7 +40,12 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
 
 async function serve(profiler: Profiler | undefined): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
-    const handle = profiler?.start({ method: req.method ?? 'GET', url: req.url ?? '/', header: (n) => req.headers[n] as string | undefined, raw: req });
+    const handle = profiler?.start({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      header: (n) => req.headers[n] as string | undefined,
+      raw: req,
+    });
     if (handle) attachToNodeResponse(handle, res);
     handler(req, res);
   });
@@ -55,7 +75,8 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
   }
 }
 
-const logged = (logger: { errors: string[] }, kind: string): string[] => logger.errors.filter((m) => m.startsWith(`prof: ${kind} failed`));
+const logged = (logger: { errors: string[] }, kind: string): string[] =>
+  logger.errors.filter((m) => m.startsWith(`prof: ${kind} failed`));
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
@@ -182,7 +203,8 @@ describe('fail open: injected faults leave responses unchanged, log once per kin
       },
       'writing report files',
       () => (blocked = false),
-      () => readdirSync(outputDir, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.json')).length,
+      () =>
+        readdirSync(outputDir, { withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.json')).length,
     );
     const left = readdirSync(outputDir);
     expect(left.filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -261,9 +283,12 @@ describe('fail open: injected faults leave responses unchanged, log once per kin
         throw new Error('logger down');
       },
     };
-    const profiler = createProfiler({ logger: throwing, onReport: () => {
-      throw new Error('sink down');
-    } });
+    const profiler = createProfiler({
+      logger: throwing,
+      onReport: () => {
+        throw new Error('sink down');
+      },
+    });
     const app = await serve(profiler);
     try {
       await expectUnchanged(app.url, bare.url, paths);

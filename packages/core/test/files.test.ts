@@ -64,7 +64,10 @@ describe('report file names', () => {
   });
 
   it('writes each output atomically, leaving no temporary file', async () => {
-    const written = await writeReportFiles(emptyReport({ path: '/x' }), { outputDir: dir, fileName: '{id}.{ext}' }, ['text', 'json']);
+    const written = await writeReportFiles(emptyReport({ path: '/x' }), { outputDir: dir, fileName: '{id}.{ext}' }, [
+      'text',
+      'json',
+    ]);
     expect(written.map((f) => path.basename(f)).sort()).toEqual(['abc-1.json', 'abc-1.txt']);
     expect(JSON.parse(readFileSync(written.find((f) => f.endsWith('.json'))!, 'utf8')).meta.id).toBe('abc-1');
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);

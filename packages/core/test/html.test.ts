@@ -10,14 +10,29 @@ const dataOf = (html: string): HtmlData => {
 };
 
 const meta = (extra: Partial<ReportMeta> = {}): ReportMeta => ({
-  id: 't', method: 'GET', path: '/sixty', status: 200, startedAt: new Date(0).toISOString(), duration: 60_000, cpuTime: 60_000,
-  sampleCount: 60_000, interval: 1000, sampler: 'native', truncated: false, ...extra,
+  id: 't',
+  method: 'GET',
+  path: '/sixty',
+  status: 200,
+  startedAt: new Date(0).toISOString(),
+  duration: 60_000,
+  cpuTime: 60_000,
+  sampleCount: 60_000,
+  interval: 1000,
+  sampler: 'native',
+  truncated: false,
+  ...extra,
 });
 
 /** 60 s at 1 ms where every sample takes a different random path below depth 8: far more distinct stacks than real code. */
 function sixtySeconds(): Report {
   const b = new SamplesBuilder();
-  const fns = Array.from({ length: 400 }, (_, i) => ({ functionName: `fn${i}`, url: `file:///srv/app/src/m${i % 40}.js`, lineNumber: 10 + i, columnNumber: 3 }));
+  const fns = Array.from({ length: 400 }, (_, i) => ({
+    functionName: `fn${i}`,
+    url: `file:///srv/app/src/m${i % 40}.js`,
+    lineNumber: 10 + i,
+    columnNumber: 3,
+  }));
   let seed = 42;
   const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
   const start = 1e9;

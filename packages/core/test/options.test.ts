@@ -61,17 +61,38 @@ describe('options are validated once, at construction', () => {
   });
 
   it('rejects unknown option names with a did-you-mean hint', () => {
-    expect(() => resolveOptions({ intervall: 1000 } as ProfilerOptions)).toThrow(/unknown option `intervall`; did you mean `interval`\?/);
-    expect(() => resolveOptions({ maxfiles: 10 } as ProfilerOptions)).toThrow(/unknown option `maxfiles`; did you mean `maxFiles`\?/);
-    expect(() => resolveOptions({ maxPendingWrite: 10 } as ProfilerOptions)).toThrow(/did you mean `maxPendingWrites`\?/);
-    expect(() => resolveOptions({ render: { showall: true } } as ProfilerOptions)).toThrow(/`render\.showall`; did you mean `render\.showAll`/);
+    expect(() => resolveOptions({ intervall: 1000 } as ProfilerOptions)).toThrow(
+      /unknown option `intervall`; did you mean `interval`\?/,
+    );
+    expect(() => resolveOptions({ maxfiles: 10 } as ProfilerOptions)).toThrow(
+      /unknown option `maxfiles`; did you mean `maxFiles`\?/,
+    );
+    expect(() => resolveOptions({ maxPendingWrite: 10 } as ProfilerOptions)).toThrow(
+      /did you mean `maxPendingWrites`\?/,
+    );
+    expect(() => resolveOptions({ render: { showall: true } } as ProfilerOptions)).toThrow(
+      /`render\.showall`; did you mean `render\.showAll`/,
+    );
   });
 
   it('fills defaults from DESIGN.md', () => {
     const o = resolveOptions();
-    expect(o).toMatchObject({ interval: 1000, output: ['text'], printEachRequest: true, slowThreshold: 0, serverTiming: false, sampler: 'auto' });
+    expect(o).toMatchObject({
+      interval: 1000,
+      output: ['text'],
+      printEachRequest: true,
+      slowThreshold: 0,
+      serverTiming: false,
+      sampler: 'auto',
+    });
     expect(o.enabled({})).toBe(true);
-    expect(o).toMatchObject({ maxConcurrent: 32, maxDuration: 30_000, maxFiles: undefined, maxPendingWrites: 64, attribution: 'context' });
+    expect(o).toMatchObject({
+      maxConcurrent: 32,
+      maxDuration: 30_000,
+      maxFiles: undefined,
+      maxPendingWrites: 64,
+      attribution: 'context',
+    });
     expect(resolveOptions({ enabled: false }).maybeEnabled).toBe(false);
     expect(resolveOptions({ enabled: 0 }).enabled({})).toBe(false);
     expect(resolveOptions({ enabled: 1 }).enabled({})).toBe(true);

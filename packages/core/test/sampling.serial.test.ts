@@ -61,7 +61,7 @@ describe.each(['native', 'inspector'] as const)('real sampling through the %s ba
     const share = h / (h + l);
     expect(share).toBeGreaterThan(0.7);
     expect(share).toBeLessThan(0.8);
-    const expected = report.meta.duration * 1000 / report.meta.interval;
+    const expected = (report.meta.duration * 1000) / report.meta.interval;
     expect(report.meta.sampleCount).toBeGreaterThan(expected * 0.85);
     expect(report.meta.sampleCount).toBeLessThan(expected * 1.15);
     expect(report.meta.sampler).toBe(sampler);

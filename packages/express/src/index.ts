@@ -1,4 +1,10 @@
-import { attachToNodeResponse, createProfiler, nodeRequestInfo, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
+import {
+  attachToNodeResponse,
+  createProfiler,
+  nodeRequestInfo,
+  type NodeResponseLike,
+  type ProfilerOptions,
+} from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
 

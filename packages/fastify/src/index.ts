@@ -12,7 +12,7 @@ const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
  * the client has gone away.
  */
 export const profiler: FastifyPluginCallback<ProfilerOptions> = function profPlugin(fastify, options, done) {
-  let prof;
+  let prof: ReturnType<typeof createProfiler>;
   try {
     const own = { ...options } as Record<string, unknown>;
     for (const key of FASTIFY_REGISTER_OPTIONS) delete own[key];
@@ -28,7 +28,9 @@ export const profiler: FastifyPluginCallback<ProfilerOptions> = function profPlu
   }
   fastify.addHook('onRequest', function profOnRequest(request, reply, next) {
     try {
-      const handle = p.start(nodeRequestInfo(request.method, request.originalUrl ?? request.url, request.headers, request));
+      const handle = p.start(
+        nodeRequestInfo(request.method, request.originalUrl ?? request.url, request.headers, request),
+      );
       // Server-Timing goes in as the headers are written; finish on the raw response's finish/close.
       if (handle) attachToNodeResponse(handle, reply.raw, () => ({ route: request.routeOptions?.url }));
     } catch (err) {

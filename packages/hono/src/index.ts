@@ -2,7 +2,13 @@
 // the top level, so a Worker bundle of this middleware loads on workerd, Deno and Bun.
 import { createMiddleware } from 'hono/factory';
 import type { MiddlewareHandler } from 'hono';
-import { attachToNodeResponse, createProfiler, type NodeResponseLike, type ProfilerOptions, type RequestHandle } from '@prof/core';
+import {
+  attachToNodeResponse,
+  createProfiler,
+  type NodeResponseLike,
+  type ProfilerOptions,
+  type RequestHandle,
+} from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
 

@@ -1,4 +1,10 @@
-import { attachToNodeResponse, createProfiler, nodeRequestInfo, type NodeResponseLike, type ProfilerOptions } from '@prof/core';
+import {
+  attachToNodeResponse,
+  createProfiler,
+  nodeRequestInfo,
+  type NodeResponseLike,
+  type ProfilerOptions,
+} from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
 
@@ -29,7 +35,7 @@ export function profiler(options?: ProfilerOptions): Middleware {
   const prof = createProfiler(options);
   if (prof.inert) return (_ctx, next) => next();
   return async function profMiddleware(ctx, next) {
-    let handle;
+    let handle: ReturnType<typeof prof.start>;
     try {
       handle = prof.start(nodeRequestInfo(ctx.method, ctx.originalUrl ?? ctx.url, ctx.headers, ctx));
       // Koa writes the body after the middleware chain returns, so finish on the node response.

@@ -1,6 +1,27 @@
-import { SetMetadata, type CallHandler, type CustomDecorator, type DynamicModule, type ExecutionContext, type FactoryProvider, type ModuleMetadata, type NestInterceptor, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  SetMetadata,
+  type CallHandler,
+  type CustomDecorator,
+  type DynamicModule,
+  type ExecutionContext,
+  type FactoryProvider,
+  type ModuleMetadata,
+  type NestInterceptor,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { APP_INTERCEPTOR, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
-import { attachToNodeResponse, createProfiler, nodeRequestInfo, resolveOptions, type NodeResponseLike, type Profiler, type ProfilerOptions, type RequestHandle, type RequestInfo } from '@prof/core';
+import {
+  attachToNodeResponse,
+  createProfiler,
+  nodeRequestInfo,
+  resolveOptions,
+  type NodeResponseLike,
+  type Profiler,
+  type ProfilerOptions,
+  type RequestHandle,
+  type RequestInfo,
+} from '@prof/core';
 import type { Observable } from 'rxjs';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
@@ -13,8 +34,17 @@ export const PROFILER = 'PROF_PROFILER';
 export const PROFILE_METADATA = 'prof:profile';
 
 /** Options @Profile({...}) may override for one controller or handler. */
-export type ProfileRouteOptions = Pick<ProfilerOptions, 'enabled' | 'slowThreshold' | 'maxDuration' | 'printEachRequest' | 'render'>;
-const ROUTE_OPTION_NAMES: string[] = ['enabled', 'slowThreshold', 'maxDuration', 'printEachRequest', 'render'] satisfies (keyof ProfileRouteOptions)[];
+export type ProfileRouteOptions = Pick<
+  ProfilerOptions,
+  'enabled' | 'slowThreshold' | 'maxDuration' | 'printEachRequest' | 'render'
+>;
+const ROUTE_OPTION_NAMES: string[] = [
+  'enabled',
+  'slowThreshold',
+  'maxDuration',
+  'printEachRequest',
+  'render',
+] satisfies (keyof ProfileRouteOptions)[];
 
 /**
  * On a controller or a handler (the handler's wins): `@Profile()` always profiles it, even when
@@ -24,7 +54,8 @@ const ROUTE_OPTION_NAMES: string[] = ['enabled', 'slowThreshold', 'maxDuration',
 export function Profile(setting: boolean | ProfileRouteOptions = true): CustomDecorator<string> {
   if (typeof setting === 'object') {
     for (const key of Object.keys(setting)) {
-      if (!ROUTE_OPTION_NAMES.includes(key)) throw new TypeError(`prof: @Profile() accepts ${ROUTE_OPTION_NAMES.join(', ')}; \`${key}\` is global only`);
+      if (!ROUTE_OPTION_NAMES.includes(key))
+        throw new TypeError(`prof: @Profile() accepts ${ROUTE_OPTION_NAMES.join(', ')}; \`${key}\` is global only`);
     }
     resolveOptions(setting); // a bad value throws at class definition, naming the option
   }
@@ -87,7 +118,12 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
       const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as Partial<HttpServerLike> | undefined;
       if (typeof server?.prependListener !== 'function' || typeof server.removeListener !== 'function') return;
       // Reports of requests started on arrival go to the global sinks (this.profiler's).
-      const arrival = createProfiler({ ...this.options, printEachRequest: false, outputDir: undefined, onReport: (r) => this.profiler.deliver(r) });
+      const arrival = createProfiler({
+        ...this.options,
+        printEachRequest: false,
+        outputDir: undefined,
+        onReport: (r) => this.profiler.deliver(r),
+      });
       if (arrival.inert) return; // only @Profile()d handlers are profiled: the interceptor starts them
       this.arrival = arrival;
       server.prependListener('request', this.onRequest);
@@ -117,7 +153,11 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
   private settingOf(handler: object, controller: object): Setting {
     let perHandler = this.settings.get(controller);
     if (!perHandler) this.settings.set(controller, (perHandler = new Map()));
-    if (!perHandler.has(handler)) perHandler.set(handler, this.reflector.getAllAndOverride<Setting>(PROFILE_METADATA, [handler as never, controller as never]));
+    if (!perHandler.has(handler))
+      perHandler.set(
+        handler,
+        this.reflector.getAllAndOverride<Setting>(PROFILE_METADATA, [handler as never, controller as never]),
+      );
     return perHandler.get(handler);
   }
 
@@ -140,7 +180,11 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
       const setting = this.settingOf(handler, controller);
       const http = context.switchToHttp();
       const req = http.getRequest<NestRequest>();
-      const names = (): Record<string, unknown> => ({ controller: controller.name, handler: handler.name, route: routeOf(req) });
+      const names = (): Record<string, unknown> => ({
+        controller: controller.name,
+        handler: handler.name,
+        route: routeOf(req),
+      });
       const early = this.arrived.get(req.raw ?? req);
       if (early !== undefined) {
         // The decision made on arrival stands, unless @Profile() says otherwise; an allowed
@@ -177,10 +221,15 @@ function anyProfileDecorator(reflector: Reflector, modules: ModulesContainer | u
       const cls = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null | undefined;
       if (typeof cls !== 'function') continue;
       if (reflector.get<Setting>(PROFILE_METADATA, cls as never) !== undefined) return true;
-      for (let proto = cls.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+      for (
+        let proto = cls.prototype as object | null;
+        proto && proto !== Object.prototype;
+        proto = Object.getPrototypeOf(proto) as object | null
+      ) {
         for (const key of Object.getOwnPropertyNames(proto)) {
           const fn = Object.getOwnPropertyDescriptor(proto, key)?.value as unknown;
-          if (typeof fn === 'function' && reflector.get<Setting>(PROFILE_METADATA, fn as never) !== undefined) return true;
+          if (typeof fn === 'function' && reflector.get<Setting>(PROFILE_METADATA, fn as never) !== undefined)
+            return true;
         }
       }
     }
@@ -203,11 +252,17 @@ export class ProfilerModule {
   }
 
   static forRootAsync(async: ProfilerModuleAsyncOptions): DynamicModule {
-    return ProfilerModule.build({ provide: PROFILER_OPTIONS, useFactory: async.useFactory, inject: async.inject ?? [] }, async.imports ?? []);
+    return ProfilerModule.build(
+      { provide: PROFILER_OPTIONS, useFactory: async.useFactory, inject: async.inject ?? [] },
+      async.imports ?? [],
+    );
   }
 
   // Factories with explicit `inject`: nothing here relies on emitted decorator metadata.
-  private static build(optionsProvider: NonNullable<DynamicModule['providers']>[number], imports: NonNullable<DynamicModule['imports']>): DynamicModule {
+  private static build(
+    optionsProvider: NonNullable<DynamicModule['providers']>[number],
+    imports: NonNullable<DynamicModule['imports']>,
+  ): DynamicModule {
     return {
       module: ProfilerModule,
       global: true,

@@ -22,7 +22,11 @@ export function renderCollapsed(report: Report): string {
   for (const [stack, us] of totals) {
     const count = Math.round(us);
     if (count <= 0) continue;
-    lines.push(`${framesOf(x, stack).map((f) => names[f]).join(';')} ${count}`);
+    lines.push(
+      `${framesOf(x, stack)
+        .map((f) => names[f])
+        .join(';')} ${count}`,
+    );
   }
   lines.sort();
   return lines.length ? `${lines.join('\n')}\n` : '';

@@ -22,13 +22,15 @@ export function buildPprof(report: Report): Profile {
         name: st.dedup(info.name),
         systemName: st.dedup(f.functionName || info.name),
         filename: st.dedup(scriptUrl(f.url)),
-        startLine: f.lineNumber > 0 ? f.lineNumber : 0,
+        startLine: Math.max(f.lineNumber, 0),
       }),
     );
-    locations.push(new Location({ id, line: [new Line({ functionId: id, line: f.lineNumber > 0 ? f.lineNumber : 0 })] }));
+    locations.push(new Location({ id, line: [new Line({ functionId: id, line: Math.max(f.lineNumber, 0) })] }));
   });
   // Idle time, and (await) time spent by other requests, is wall time but not this request's CPU.
-  const idle = new Set(x.info.map((f, i) => (f.kind === 'idle' || (f.kind as string) === 'await' ? i : -1)).filter((i) => i >= 0));
+  const idle = new Set(
+    x.info.map((f, i) => (f.kind === 'idle' || (f.kind as string) === 'await' ? i : -1)).filter((i) => i >= 0),
+  );
   const wall = new Map<number, number>();
   const cpu = new Map<number, number>();
   for (let i = 0; i < x.sampleStack.length; i++) {

@@ -77,8 +77,16 @@ export function exportStacks(report: Report): ExportStacks {
   const sampleStack = new Int32Array(s.stacks.length);
   for (let i = 0; i < s.stacks.length; i++) sampleStack[i] = mapStack(s.stacks[i]!);
   const out: ExportStacks = {
-    raw, info, stackParent, stackFrame, sampleStack,
-    timestamps: s.timestamps, weights: s.weights, start: s.start, end: s.end, interval: s.interval,
+    raw,
+    info,
+    stackParent,
+    stackFrame,
+    sampleStack,
+    timestamps: s.timestamps,
+    weights: s.weights,
+    start: s.start,
+    end: s.end,
+    interval: s.interval,
   };
   cache.set(report, out);
   return out;
@@ -94,13 +102,14 @@ export function framesOf(x: Pick<ExportStacks, 'stackParent' | 'stackFrame'>, st
 /** What a report is called in tools' title bars: `GET /users/7 (200)` or the profiled function's name. */
 export function reportTitle(report: Report): string {
   const m = report.meta;
-  if (m.method || m.path) return `${m.method ?? ''} ${m.path ?? ''}${m.status !== undefined ? ` (${m.status})` : ''}`.trim();
+  if (m.method || m.path)
+    return `${m.method ?? ''} ${m.path ?? ''}${m.status !== undefined ? ` (${m.status})` : ''}`.trim();
   return m.name ?? `prof ${m.id}`;
 }
 
 /** A script location as a URL DevTools and pprof tools can open: `file://` for absolute paths. */
 export function scriptUrl(url: string): string {
-  if (url === '' || /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url)) return url;
+  if (url === '' || (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url))) return url;
   const u = builtin('node:url');
   if (u && (url.startsWith('/') || /^[a-z]:[\\/]/i.test(url))) return u.pathToFileURL(url).href;
   return url.startsWith('/') ? `file://${encodeURI(url)}` : url;

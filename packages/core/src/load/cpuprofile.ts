@@ -8,8 +8,13 @@ import { toSegment } from '../sampler/segment.js';
 export function isCpuProfile(value: unknown): value is RawProfile {
   const p = value as Partial<RawProfile> | null;
   return (
-    typeof p === 'object' && p !== null && Array.isArray(p.nodes) && Array.isArray(p.samples) &&
-    Array.isArray(p.timeDeltas) && typeof p.startTime === 'number' && typeof p.endTime === 'number'
+    typeof p === 'object' &&
+    p !== null &&
+    Array.isArray(p.nodes) &&
+    Array.isArray(p.samples) &&
+    Array.isArray(p.timeDeltas) &&
+    typeof p.startTime === 'number' &&
+    typeof p.endTime === 'number'
   );
 }
 
@@ -31,7 +36,8 @@ function medianDelta(deltas: number[]): number {
 
 /** The samples of a `.cpuprofile`, ready for a Report. */
 export function samplesFromCpuProfile(profile: RawProfile, options: CpuProfileLoadOptions = {}): Samples {
-  if (!isCpuProfile(profile)) throw new TypeError('prof: not a .cpuprofile (expected nodes, samples, timeDeltas, startTime and endTime)');
+  if (!isCpuProfile(profile))
+    throw new TypeError('prof: not a .cpuprofile (expected nodes, samples, timeDeltas, startTime and endTime)');
   const zeroBased = options.zeroBased ?? true;
   const raw: RawProfile = zeroBased
     ? {

@@ -26,7 +26,12 @@ export function timelineView(report: Report, overrides: RenderOptions = {}): Vie
   const classifier = new FrameClassifier();
   const infos: FrameInfo[] = samples.frames.map((f) => classifier.info(f));
   const isHidden = makeHidePredicate(opts, (url) => classifier.pathOf(url));
-  const root: TimelineNode = { key: -1, node: { kind: 'frame', frame: infos[0]!, time: 0, children: [] }, self: 0, kids: [] };
+  const root: TimelineNode = {
+    key: -1,
+    node: { kind: 'frame', frame: infos[0]!, time: 0, children: [] },
+    self: 0,
+    kids: [],
+  };
 
   const path: number[] = [];
   for (let i = 0; i < samples.stacks.length; i++) {
@@ -75,7 +80,8 @@ export function timelineView(report: Report, overrides: RenderOptions = {}): Vie
     into.kids.push(...from.kids);
     if (from.folded) for (const f of from.folded) into.folded?.add(f);
     if (from.node.hidden && into.node.hidden) {
-      for (const lib of from.node.hidden.libraries) if (!into.node.hidden.libraries.includes(lib)) into.node.hidden.libraries.push(lib);
+      for (const lib of from.node.hidden.libraries)
+        if (!into.node.hidden.libraries.includes(lib)) into.node.hidden.libraries.push(lib);
     }
   };
   const mergeRuns = (kids: TimelineNode[]): TimelineNode[] => {
@@ -95,7 +101,12 @@ export function timelineView(report: Report, overrides: RenderOptions = {}): Vie
     const v = t.node;
     for (const k of visibleKids(t.kids)) v.children.push(finish(k));
     if (v.children.length > 0 && t.self > 0 && t.self >= threshold) {
-      v.children.push({ kind: 'self', frame: { ...v.frame, name: '[self]', file: '', line: 0, kind: 'app', library: undefined }, time: t.self, children: [] });
+      v.children.push({
+        kind: 'self',
+        frame: { ...v.frame, name: '[self]', file: '', line: 0, kind: 'app', library: undefined },
+        time: t.self,
+        children: [],
+      });
     }
     if (v.hidden) v.hidden.count = t.folded?.size ?? 0;
     return v;

@@ -45,7 +45,13 @@ export interface ProfilerStats {
  */
 export class Profiler {
   readonly options: ResolvedOptions;
-  readonly stats: ProfilerStats = { profiled: 0, skippedConcurrency: 0, belowThreshold: 0, faults: 0, droppedWrites: 0 };
+  readonly stats: ProfilerStats = {
+    profiled: 0,
+    skippedConcurrency: 0,
+    belowThreshold: 0,
+    faults: 0,
+    droppedWrites: 0,
+  };
   private sampler: SharedSampler | null | undefined;
   private pendingWrites = 0;
   private readonly rotator: FileRotator | undefined;
@@ -55,8 +61,10 @@ export class Profiler {
   constructor(options: ProfilerOptions = {}) {
     this.options = resolveOptions(options);
     const o = this.options;
-    this.rotator = o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles, o.fileName) : undefined;
-    this.colorDefault = options.logger === undefined && proc?.stdout?.isTTY === true && proc?.env?.NO_COLOR === undefined;
+    this.rotator =
+      o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles, o.fileName) : undefined;
+    this.colorDefault =
+      options.logger === undefined && proc?.stdout?.isTTY === true && proc?.env?.NO_COLOR === undefined;
   }
 
   /** Logs one message per kind of fault, never throws. */
@@ -66,7 +74,9 @@ export class Profiler {
     this.faultsSeen.add(kind);
     const message = err instanceof Error ? err.message : String(err);
     try {
-      this.options.logger.error(`prof: ${kind} failed: ${message} (the request went on unchanged; further ${kind} faults are counted, not logged)`);
+      this.options.logger.error(
+        `prof: ${kind} failed: ${message} (the request went on unchanged; further ${kind} faults are counted, not logged)`,
+      );
     } catch {
       // A logger that throws is not ours to fix.
     }
@@ -76,7 +86,9 @@ export class Profiler {
     if (this.sampler !== undefined) return this.sampler;
     if (!isNode) {
       this.sampler = null;
-      this.options.logger.warn('prof: CPU sampling is unavailable in this runtime; requests pass through with timing only');
+      this.options.logger.warn(
+        'prof: CPU sampling is unavailable in this runtime; requests pass through with timing only',
+      );
       return null;
     }
     try {
@@ -145,7 +157,12 @@ export class Profiler {
       if (this.pendingWrites >= o.maxPendingWrites) {
         // The disk is behind: holding every report in memory until it catches up is worse.
         this.stats.droppedWrites++;
-        this.fault('queueing report files', new Error(`${o.maxPendingWrites} reports already wait for outputDir (maxPendingWrites); this one's files were skipped`));
+        this.fault(
+          'queueing report files',
+          new Error(
+            `${o.maxPendingWrites} reports already wait for outputDir (maxPendingWrites); this one's files were skipped`,
+          ),
+        );
       } else {
         this.pendingWrites++;
         tasks.push(
@@ -168,7 +185,11 @@ export class Profiler {
     await Promise.all(tasks);
   }
 
-  makeReport(samples: Samples, meta: Partial<ReportMeta> & Pick<ReportMeta, 'id' | 'startedAt' | 'truncated'>, sampler: SharedSampler): Report {
+  makeReport(
+    samples: Samples,
+    meta: Partial<ReportMeta> & Pick<ReportMeta, 'id' | 'startedAt' | 'truncated'>,
+    sampler: SharedSampler,
+  ): Report {
     const full: ReportMeta = {
       ...meta,
       duration: (samples.end - samples.start) / 1000,
@@ -270,7 +291,16 @@ class ProfiledRequest implements RequestHandle {
         (samples) => {
           let report: Report;
           try {
-            report = p.makeReport(samples, { ...meta, id: nextReportId(), startedAt: new Date(this.startedAt).toISOString(), truncated: meta.truncated === true }, this.sampler);
+            report = p.makeReport(
+              samples,
+              {
+                ...meta,
+                id: nextReportId(),
+                startedAt: new Date(this.startedAt).toISOString(),
+                truncated: meta.truncated === true,
+              },
+              this.sampler,
+            );
           } catch (err) {
             this.resolveReport(undefined);
             p.fault('building the report', err);

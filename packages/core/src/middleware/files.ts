@@ -43,7 +43,12 @@ export function fileNameInfo(report: Report, ext: string): FileNameInfo {
 }
 
 /** The file a report goes to, guaranteed inside outputDir whatever the request or the callback said. */
-export function reportPath(outputDir: string, fileName: ResolvedOptions['fileName'], report: Report, ext: string): string {
+export function reportPath(
+  outputDir: string,
+  fileName: ResolvedOptions['fileName'],
+  report: Report,
+  ext: string,
+): string {
   const path = requireBuiltin('node:path');
   const info = fileNameInfo(report, ext);
   let name =
@@ -51,7 +56,10 @@ export function reportPath(outputDir: string, fileName: ResolvedOptions['fileNam
       ? String(fileName(info))
       : fileName.replace(/\{(\w+)\}/g, (_, key: string) => String(info[key as keyof FileNameInfo] ?? ''));
   // One component only: a callback or template cannot point elsewhere.
-  name = name.split(/[\\/]+/).filter(Boolean).join('_');
+  name = name
+    .split(/[\\/]+/)
+    .filter(Boolean)
+    .join('_');
   const dot = name.endsWith(`.${ext}`) ? ext : undefined;
   const stem = sanitizeComponent(dot ? name.slice(0, -(ext.length + 1)) : name, MAX_NAME_BYTES);
   const suffix = dot ? `.${ext}` : '';
@@ -75,7 +83,11 @@ export async function writeAtomic(file: string, data: string | Uint8Array): Prom
   }
 }
 
-export async function writeReportFiles(report: Report, opts: Pick<ResolvedOptions, 'outputDir' | 'fileName'>, formats: OutputFormat[]): Promise<string[]> {
+export async function writeReportFiles(
+  report: Report,
+  opts: Pick<ResolvedOptions, 'outputDir' | 'fileName'>,
+  formats: OutputFormat[],
+): Promise<string[]> {
   if (!opts.outputDir) return [];
   const fs = requireBuiltin('node:fs');
   await fs.promises.mkdir(opts.outputDir, { recursive: true });

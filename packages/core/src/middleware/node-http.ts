@@ -86,11 +86,17 @@ export function attachToNodeResponse(
   res.once('finish', done);
   res.once('close', done);
   // `?profile` (allowed): the response becomes the report.
-  if (handle.trigger) replaceNodeResponseWithReport(handle, res as Parameters<typeof replaceNodeResponseWithReport>[1], describe);
+  if (handle.trigger)
+    replaceNodeResponseWithReport(handle, res as Parameters<typeof replaceNodeResponseWithReport>[1], describe);
 }
 
 /** Core's view of a request whose headers are node:http's (Express, Koa, Fastify, NestJS). */
-export function nodeRequestInfo(method: string, url: string, headers: Record<string, string | string[] | undefined>, raw: unknown): RequestInfo {
+export function nodeRequestInfo(
+  method: string,
+  url: string,
+  headers: Record<string, string | string[] | undefined>,
+  raw: unknown,
+): RequestInfo {
   return {
     method,
     url,

@@ -86,7 +86,7 @@ export function replaceNodeResponseWithReport(
       sent = true;
       if (!report) return replay();
       let body: string | Uint8Array;
-      let spec;
+      let spec: ReturnType<typeof formatSpec>;
       try {
         spec = formatSpec(trigger.format);
         body = spec.render(report);
@@ -123,7 +123,8 @@ export function replaceNodeResponseWithReport(
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
       };
-      if (trigger.format !== 'html') headers['Content-Disposition'] = `attachment; filename="prof-${report.meta.id}.${spec.ext}"`;
+      if (trigger.format !== 'html')
+        headers['Content-Disposition'] = `attachment; filename="prof-${report.meta.id}.${spec.ext}"`;
       res.statusCode = 200;
       original.writeHead.call(res, 200, headers);
       original.end.call(res, body);

@@ -36,7 +36,11 @@ function queryValue(url: string, name: string): string | undefined {
  * `?profile`), so without `allow`, or when `allow` says anything but true, there is no trigger
  * and the request is handled as if it had not asked. `allow` throwing counts as no.
  */
-export function parseTrigger(req: RequestInfo, o: Pick<ResolvedOptions, 'queryParam' | 'header' | 'allow'>, onFault: (kind: string, err: unknown) => void): Trigger | undefined {
+export function parseTrigger(
+  req: RequestInfo,
+  o: Pick<ResolvedOptions, 'queryParam' | 'header' | 'allow'>,
+  onFault: (kind: string, err: unknown) => void,
+): Trigger | undefined {
   if (!o.allow || (!o.queryParam && !o.header)) return undefined;
   let value: string | undefined;
   let via: Trigger['via'] = 'query';

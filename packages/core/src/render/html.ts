@@ -8,7 +8,10 @@ const escapeHtml = (s: string): string =>
 
 /** JSON that can sit inside a <script> element: `<` (so `</script>` and `<!--`) and the JS line separators escaped. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function nonce(): string {

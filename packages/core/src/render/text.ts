@@ -21,7 +21,7 @@ function header(meta: ReportMeta, c: Colors, opts: ResolvedRenderOptions): strin
     '',
     `  ${c.bold('prof')}  Recorded: ${clockTime(new Date(meta.startedAt))}    Samples:  ${meta.sampleCount}`,
     `        Duration: ${secs(meta.duration)}    CPU time: ${secs(meta.cpuTime)}`,
-    `        Sampler:  ${meta.sampler}, ${meta.interval}µs${meta.truncated ? '    ' + c.yellow('truncated at maxDuration') : ''}`,
+    `        Sampler:  ${meta.sampler}, ${meta.interval}µs${meta.truncated ? `    ${c.yellow('truncated at maxDuration')}` : ''}`,
     '',
   ];
   if (meta.method !== undefined) lines.push(`${c.bold('Request:')} ${requestLine(meta)}`, '');
@@ -55,7 +55,7 @@ export function renderText(view: View, meta: ReportMeta, opts: ResolvedRenderOpt
       const f = node.frame;
       const name = node.kind === 'self' || f.kind !== 'app' ? c.dim(f.name) : f.name;
       const loc = location(f.file, f.line);
-      out.push(`${indent}${t} ${name}${loc ? '  ' + c.dim(loc) : ''}`);
+      out.push(`${indent}${t} ${name}${loc ? `  ${c.dim(loc)}` : ''}`);
       if (node.hidden && node.hidden.count > 0) out.push(`${childIndent}${space}${hiddenText(node.hidden)}`);
     }
     node.children.forEach((child, i) => {
@@ -64,7 +64,8 @@ export function renderText(view: View, meta: ReportMeta, opts: ResolvedRenderOpt
     });
   };
 
-  if (view.roots.length === 0) out.push(c.dim('No samples were recorded (the request was shorter than the sampling interval).'));
+  if (view.roots.length === 0)
+    out.push(c.dim('No samples were recorded (the request was shorter than the sampling interval).'));
   for (const root of view.roots) line(root, '', '');
   out.push('');
   return out.join('\n');

@@ -41,11 +41,18 @@ export function loadBackend(kind: SamplerKind, logger: Logger): Backend {
     const native = loadNativeBackend();
     if (native.backend) return native.backend;
     if (kind === 'native') {
-      throw new SamplerUnavailableError(`prof: sampler 'native' was asked for but v8-profiler-next could not be loaded: ${native.reason}`);
+      throw new SamplerUnavailableError(
+        `prof: sampler 'native' was asked for but v8-profiler-next could not be loaded: ${native.reason}`,
+      );
     }
-    logger.info(`prof: v8-profiler-next unavailable (${native.reason}); sampling through node:inspector, whose start/stop is slower`);
+    logger.info(
+      `prof: v8-profiler-next unavailable (${native.reason}); sampling through node:inspector, whose start/stop is slower`,
+    );
   }
   const inspector = loadInspectorBackend();
-  if (!inspector) throw new SamplerUnavailableError('prof: no V8 sampler in this runtime (neither v8-profiler-next nor node:inspector)');
+  if (!inspector)
+    throw new SamplerUnavailableError(
+      'prof: no V8 sampler in this runtime (neither v8-profiler-next nor node:inspector)',
+    );
   return inspector;
 }

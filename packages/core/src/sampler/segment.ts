@@ -16,7 +16,9 @@ export interface Segment {
 export function toSegment(raw: RawProfile): Segment {
   const n = raw.nodes.length;
   const indexOf = new Map<number, number>();
-  raw.nodes.forEach((node, i) => indexOf.set(node.id, i));
+  raw.nodes.forEach((node, i) => {
+    indexOf.set(node.id, i);
+  });
   const parent = new Int32Array(n).fill(-1);
   const frames: CallFrame[] = new Array(n);
   raw.nodes.forEach((node, i) => {
@@ -35,5 +37,12 @@ export function toSegment(raw: RawProfile): Segment {
     sampleNode[i] = indexOf.get(raw.samples[i]!) ?? 0;
     sampleTime[i] = t;
   }
-  return { start: raw.startTime, end: count > 0 ? Math.max(t, raw.endTime) : raw.endTime, parent, frames, sampleNode, sampleTime };
+  return {
+    start: raw.startTime,
+    end: count > 0 ? Math.max(t, raw.endTime) : raw.endTime,
+    parent,
+    frames,
+    sampleNode,
+    sampleTime,
+  };
 }

@@ -19,7 +19,9 @@ export interface Recording {
 const LINGER_MS = 1000;
 
 const schedule: (fn: () => void) => void =
-  typeof globalThis.setImmediate === 'function' ? (fn) => void globalThis.setImmediate(fn) : (fn) => void setTimeout(fn, 0);
+  typeof globalThis.setImmediate === 'function'
+    ? (fn) => void globalThis.setImmediate(fn)
+    : (fn) => void setTimeout(fn, 0);
 
 /**
  * One V8 profiling session shared by every recording in flight.
@@ -201,10 +203,14 @@ type Registry = { samplers: Partial<Record<SamplerKind, SharedSampler>>; announc
 export function getSharedSampler(kind: SamplerKind, interval: number, logger: Logger): SharedSampler {
   const g = globalThis as unknown as Record<symbol, Registry | undefined>;
   const reg = (g[REGISTRY] ??= { samplers: {} });
-  const existing = reg.samplers[kind] ?? (kind === 'auto' ? undefined : reg.samplers.auto?.name === kind ? reg.samplers.auto : undefined);
+  const existing =
+    reg.samplers[kind] ??
+    (kind === 'auto' ? undefined : reg.samplers.auto?.name === kind ? reg.samplers.auto : undefined);
   if (existing) {
     if (interval !== existing.interval) {
-      logger.warn(`prof: interval ${interval}µs asked for, but this process already samples every ${existing.interval}µs; using ${existing.interval}µs`);
+      logger.warn(
+        `prof: interval ${interval}µs asked for, but this process already samples every ${existing.interval}µs; using ${existing.interval}µs`,
+      );
     }
     return existing;
   }
@@ -214,7 +220,9 @@ export function getSharedSampler(kind: SamplerKind, interval: number, logger: Lo
   reg.samplers[backend.name] = sampler;
   if (!reg.announced) {
     reg.announced = true;
-    logger.info(`prof: sampling with ${sampler.name === 'native' ? 'v8-profiler-next' : 'node:inspector'} every ${interval}µs`);
+    logger.info(
+      `prof: sampling with ${sampler.name === 'native' ? 'v8-profiler-next' : 'node:inspector'} every ${interval}µs`,
+    );
   }
   return sampler;
 }

@@ -13,7 +13,15 @@ export interface CallNode {
   children: CallNode[];
 }
 
-export const ROOT_FRAME: FrameInfo = { name: '[root]', url: '', file: '', line: 0, column: 0, kind: 'root', library: undefined };
+export const ROOT_FRAME: FrameInfo = {
+  name: '[root]',
+  url: '',
+  file: '',
+  line: 0,
+  column: 0,
+  kind: 'root',
+  library: undefined,
+};
 
 /**
  * Builds the aggregated tree. V8's `(root)` and prof's own frames are spliced out (their

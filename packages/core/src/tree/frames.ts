@@ -95,7 +95,15 @@ export class FrameClassifier {
     }
     const name = cf.functionName || '(anonymous)';
     const loc = this.location(cf.url);
-    return { name, url: cf.url, file: loc.file, line: cf.lineNumber, column: cf.columnNumber, kind: loc.kind, library: loc.library };
+    return {
+      name,
+      url: cf.url,
+      file: loc.file,
+      line: cf.lineNumber,
+      column: cf.columnNumber,
+      kind: loc.kind,
+      library: loc.library,
+    };
   }
 
   private location(url: string): Location {
@@ -121,12 +129,17 @@ export class FrameClassifier {
         const rel = path.relative(this.base, p);
         if (!rel.startsWith('..') && !path.isAbsolute(rel)) file = rel;
       }
-      if (OWN_IN_NODE_MODULES.test(p) || this.roots.some((r) => p.startsWith(r) && OWN_CODE_DIR.test(p.slice(r.length)))) {
+      if (
+        OWN_IN_NODE_MODULES.test(p) ||
+        this.roots.some((r) => p.startsWith(r) && OWN_CODE_DIR.test(p.slice(r.length)))
+      ) {
         hit = { file, path: p, kind: 'prof', library: 'prof' };
       } else {
         const pkgs = [...p.matchAll(NODE_MODULES)];
         const last = pkgs[pkgs.length - 1]?.[1]?.replace(/\\/g, '/');
-        hit = last ? { file, path: p, kind: 'library', library: last } : { file, path: p, kind: 'app', library: undefined };
+        hit = last
+          ? { file, path: p, kind: 'library', library: last }
+          : { file, path: p, kind: 'app', library: undefined };
       }
     }
     this.fileCache.set(url, hit);

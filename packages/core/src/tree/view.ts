@@ -20,9 +20,20 @@ export interface View {
   total: number;
 }
 
-const SELF_FRAME: FrameInfo = { name: '[self]', url: '', file: '', line: 0, column: 0, kind: 'app', library: undefined };
+const SELF_FRAME: FrameInfo = {
+  name: '[self]',
+  url: '',
+  file: '',
+  line: 0,
+  column: 0,
+  kind: 'app',
+  library: undefined,
+};
 
-export function makeHidePredicate(opts: Pick<ResolvedRenderOptions, 'showAll' | 'hide' | 'show'>, pathOf: (url: string) => string): (f: FrameInfo) => boolean {
+export function makeHidePredicate(
+  opts: Pick<ResolvedRenderOptions, 'showAll' | 'hide' | 'show'>,
+  pathOf: (url: string) => string,
+): (f: FrameInfo) => boolean {
   if (opts.showAll) return () => false;
   const hide = opts.hide.length ? picomatch(opts.hide, { dot: true }) : undefined;
   const show = opts.show.length ? picomatch(opts.show, { dot: true }) : undefined;

@@ -2,7 +2,17 @@ import { exportStacks } from '../../export/stacks.js';
 import type { Report, ReportMeta } from '../../report.js';
 
 /** Frame kinds, as small numbers in the embedded data. */
-export const KIND_CODES: readonly string[] = ['app', 'library', 'native', 'idle', 'program', 'gc', 'root', 'prof', 'await'];
+export const KIND_CODES: readonly string[] = [
+  'app',
+  'library',
+  'native',
+  'idle',
+  'program',
+  'gc',
+  'root',
+  'prof',
+  'await',
+];
 
 /**
  * What the HTML viewer embeds, compact so a 60 s profile stays small:
@@ -34,7 +44,17 @@ export const MAX_STACKS = 20_000;
 
 export function buildHtmlData(report: Report): HtmlData {
   const x = exportStacks(report);
-  const frames = x.info.map((f) => [f.name, f.file, f.line, f.column, Math.max(0, KIND_CODES.indexOf(f.kind)), f.library ?? ''] as HtmlData['frames'][number]);
+  const frames = x.info.map(
+    (f) =>
+      [
+        f.name,
+        f.file,
+        f.line,
+        f.column,
+        Math.max(0, KIND_CODES.indexOf(f.kind)),
+        f.library ?? '',
+      ] as HtmlData['frames'][number],
+  );
   const n = x.stackParent.length;
   // Per stack: self µs, then subtree totals (a parent's index is always below its children's).
   const selfUs = new Float64Array(n);
@@ -66,7 +86,14 @@ export function buildHtmlData(report: Report): HtmlData {
     pruned = true;
     const minUs = Float64Array.from(totalUs).sort().reverse()[MAX_STACKS]!;
     const other = frames.length;
-    frames.push([`[other frames, each under ${(minUs / 1000).toFixed(1)} ms]`, '', 0, 0, KIND_CODES.indexOf('native'), '']);
+    frames.push([
+      `[other frames, each under ${(minUs / 1000).toFixed(1)} ms]`,
+      '',
+      0,
+      0,
+      KIND_CODES.indexOf('native'),
+      '',
+    ]);
     const otherOf = new Map<number, number>();
     let next = 0;
     for (let s = 0; s < n; s++) {

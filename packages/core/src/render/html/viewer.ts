@@ -54,19 +54,19 @@ export function viewerMain(): void {
   const title = m.method || m.path ? `${m.method || ''} ${m.path || ''}`.trim() : String(m.name || 'profile');
   document.title = `prof: ${title}`;
   $('title').textContent = title;
-  const ms = (us: number): string => (us >= 10000 ? (us / 1000).toFixed(0) : (us / 1000).toFixed(1)) + ' ms';
+  const ms = (us: number): string => `${us >= 10000 ? (us / 1000).toFixed(0) : (us / 1000).toFixed(1)} ms`;
   const metaItems: [string, string][] = [];
   if (m.route) metaItems.push(['route', String(m.route)]);
   if (m.status !== undefined) metaItems.push(['status', String(m.status)]);
   metaItems.push(['recorded', new Date(String(m.startedAt)).toLocaleString()]);
-  metaItems.push(['duration', Number(m.duration).toFixed(1) + ' ms']);
-  metaItems.push(['CPU time', Number(m.cpuTime).toFixed(1) + ' ms']);
+  metaItems.push(['duration', `${Number(m.duration).toFixed(1)} ms`]);
+  metaItems.push(['CPU time', `${Number(m.cpuTime).toFixed(1)} ms`]);
   metaItems.push(['samples', String(m.sampleCount)]);
-  metaItems.push(['interval', String(m.interval) + ' µs']);
+  metaItems.push(['interval', `${String(m.interval)} µs`]);
   metaItems.push(['sampler', String(m.sampler)]);
   if (m.truncated) metaItems.push(['truncated', 'yes (maxDuration)']);
   for (const [k, v] of metaItems) {
-    const s = el('span', undefined, k + ' ');
+    const s = el('span', undefined, `${k} `);
     s.appendChild(el('b', undefined, v));
     s.dataset.field = k;
     $('meta').appendChild(s);
@@ -99,9 +99,20 @@ export function viewerMain(): void {
   const hiddenFrame = (f: number): boolean => !showAll && kindOf(f) === 'library';
   let nextId = 1;
   const mkRow = (kind: Row['kind'], frame: number, time: number): Row => ({
-    kind, frame, time, children: [], hidden: 0, libs: [], raw: null, reveal: false, id: nextId++, depth: 0, parent: null, open: false,
+    kind,
+    frame,
+    time,
+    children: [],
+    hidden: 0,
+    libs: [],
+    raw: null,
+    reveal: false,
+    id: nextId++,
+    depth: 0,
+    parent: null,
+    open: false,
   });
-  const identity = (r: Row): string => (r.kind === 'group' ? 'g' + r.libs.join(',') : r.kind + ':' + r.frame);
+  const identity = (r: Row): string => (r.kind === 'group' ? `g${r.libs.join(',')}` : `${r.kind}:${r.frame}`);
   const merge = (rows: Row[]): Row[] => {
     const by = new Map<string, Row>();
     const out: Row[] = [];
@@ -212,7 +223,7 @@ export function viewerMain(): void {
   };
   const matches = (r: Row): boolean => {
     if (!query) return true;
-    return (labelOf(r) + ' ' + locOf(r) + ' ' + r.libs.join(' ')).toLowerCase().indexOf(query) >= 0;
+    return `${labelOf(r)} ${locOf(r)} ${r.libs.join(' ')}`.toLowerCase().indexOf(query) >= 0;
   };
   // With a query, a row shows when it or a descendant matches; ancestors of matches open.
   const hitCache = new Map<Row, boolean>();
@@ -226,7 +237,7 @@ export function viewerMain(): void {
   };
   const visible: Row[] = [];
   const treeEl = $('tree');
-  const timeText = (us: number): string => (unit === 'pct' ? ((100 * us) / total).toFixed(1) + '%' : ms(us));
+  const timeText = (us: number): string => (unit === 'pct' ? `${((100 * us) / total).toFixed(1)}%` : ms(us));
   const highlight = (parent: HTMLElement, text: string): void => {
     if (!query) {
       parent.textContent = text;
@@ -263,7 +274,7 @@ export function viewerMain(): void {
       const row = el('div', 'row');
       row.dataset.id = String(r.id);
       row.setAttribute('role', 'treeitem');
-      row.style.paddingLeft = 16 + r.depth * 16 + 'px';
+      row.style.paddingLeft = `${16 + r.depth * 16}px`;
       const kind = r.kind === 'frame' ? kindOf(r.frame) : r.kind;
       if (kind === 'library') row.classList.add('lib');
       else if (kind === 'group') row.classList.add('group');
@@ -276,14 +287,18 @@ export function viewerMain(): void {
       row.appendChild(el('span', 'time', timeText(r.time)));
       const bar = el('span', 'bar');
       const fill = el('i');
-      fill.style.width = Math.min(100, (100 * r.time) / total).toFixed(1) + '%';
+      fill.style.width = `${Math.min(100, (100 * r.time) / total).toFixed(1)}%`;
       bar.appendChild(fill);
       row.appendChild(bar);
       const fn = el('span', 'fn');
       highlight(fn, labelOf(r));
       row.appendChild(fn);
       if (r.kind === 'group' || r.hidden > 0) {
-        const tag = el('span', 'tag', (r.kind === 'group' ? '' : `${r.hidden} frame${r.hidden === 1 ? '' : 's'} hidden: `) + r.libs.join(', '));
+        const tag = el(
+          'span',
+          'tag',
+          (r.kind === 'group' ? '' : `${r.hidden} frame${r.hidden === 1 ? '' : 's'} hidden: `) + r.libs.join(', '),
+        );
         tag.title = r.reveal ? 'library frames shown' : 'show the hidden frames';
         tag.dataset.reveal = String(r.id);
         row.appendChild(tag);
@@ -298,7 +313,10 @@ export function viewerMain(): void {
       frag.appendChild(row);
     }
     treeEl.textContent = '';
-    if (!visible.length) treeEl.appendChild(el('div', 'empty', query ? 'No frame matches the search.' : 'No samples above the threshold.'));
+    if (!visible.length)
+      treeEl.appendChild(
+        el('div', 'empty', query ? 'No frame matches the search.' : 'No samples above the threshold.'),
+      );
     treeEl.appendChild(frag);
     if (selected && visible.indexOf(selected) < 0) selected = null;
   };
@@ -416,7 +434,13 @@ export function viewerMain(): void {
   };
 
   // ---- flame graph / timeline -----------------------------------------------------------
-  interface Box { start: number; end: number; depth: number; stack: number; frame: number }
+  interface Box {
+    start: number;
+    end: number;
+    depth: number;
+    stack: number;
+    frame: number;
+  }
   const boxes: Box[] = [];
   let maxDepth = 0;
   {
@@ -447,7 +471,10 @@ export function viewerMain(): void {
       t += w;
     }
   }
-  const span = Math.max(1, boxes.reduce((a, b) => Math.max(a, b.end), 0));
+  const span = Math.max(
+    1,
+    boxes.reduce((a, b) => Math.max(a, b.end), 0),
+  );
   const ROW = 18;
   const canvas = $('canvas') as HTMLCanvasElement;
   const tip = $('tip');
@@ -461,7 +488,7 @@ export function viewerMain(): void {
       const h = Math.max(1, maxDepth) * ROW + 2;
       canvas.width = Math.round(w * dpr);
       canvas.height = Math.round(h * dpr);
-      canvas.style.height = h + 'px';
+      canvas.style.height = `${h}px`;
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -469,7 +496,7 @@ export function viewerMain(): void {
       ctx.font = '11px ui-monospace, Menlo, Consolas, monospace';
       ctx.textBaseline = 'middle';
       const scale = w / (this.t1 - this.t0);
-      const dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
+      const dark = window.matchMedia?.('(prefers-color-scheme: dark)').matches;
       for (const b of boxes) {
         if (b.end <= this.t0 || b.start >= this.t1) continue;
         const x0 = Math.max(0, (b.start - this.t0) * scale);
@@ -477,11 +504,11 @@ export function viewerMain(): void {
         if (x1 - x0 < 0.3) continue;
         const f = frames[b.frame]!;
         const kind = KINDS[f[4]];
-        const hit = query && (f[0] + ' ' + f[1]).toLowerCase().indexOf(query) >= 0;
+        const hit = query && `${f[0]} ${f[1]}`.toLowerCase().indexOf(query) >= 0;
         let color: string;
         if (hit) color = '#f59e0b';
-        else if (kind === 'app') color = `hsl(${18 + (b.frame * 7) % 24},75%,${58 + (b.frame % 3) * 5}%)`;
-        else if (kind === 'library') color = `hsl(${210 + (b.frame * 5) % 20},30%,${62 + (b.frame % 3) * 4}%)`;
+        else if (kind === 'app') color = `hsl(${18 + ((b.frame * 7) % 24)},75%,${58 + (b.frame % 3) * 5}%)`;
+        else if (kind === 'library') color = `hsl(${210 + ((b.frame * 5) % 20)},30%,${62 + (b.frame % 3) * 4}%)`;
         else color = dark ? '#4b5563' : '#d1d5db';
         ctx.fillStyle = query && !hit ? (dark ? '#374151' : '#e5e7eb') : color;
         const y = b.depth * ROW;
@@ -490,12 +517,14 @@ export function viewerMain(): void {
           ctx.fillStyle = '#111827';
           const label = f[0];
           const room = Math.floor((x1 - x0 - 6) / 6.6);
-          ctx.fillText(label.length > room ? label.slice(0, Math.max(0, room - 1)) + '…' : label, x0 + 3, y + ROW / 2);
+          ctx.fillText(label.length > room ? `${label.slice(0, Math.max(0, room - 1))}…` : label, x0 + 3, y + ROW / 2);
         }
       }
       $('t0').textContent = ms(this.t0);
       $('t1').textContent = ms(this.t1);
-      $('focus').textContent = this.focus ? 'focused: ' + frames[this.focus.frame]![0] + ' (' + ms(this.focus.end - this.focus.start) + ')' : '';
+      $('focus').textContent = this.focus
+        ? `focused: ${frames[this.focus.frame]![0]} (${ms(this.focus.end - this.focus.start)})`
+        : '';
     },
     at(ev: MouseEvent): Box | undefined {
       const r = canvas.getBoundingClientRect();
@@ -517,10 +546,12 @@ export function viewerMain(): void {
     tip.textContent = '';
     tip.appendChild(el('div', undefined, f[0]));
     if (f[1]) tip.appendChild(el('div', undefined, f[2] > 0 ? `${f[1]}:${f[2]}` : f[1]));
-    tip.appendChild(el('div', 't', `${ms(b.end - b.start)}  (${((100 * (b.end - b.start)) / total).toFixed(1)}%) at ${ms(b.start)}`));
+    tip.appendChild(
+      el('div', 't', `${ms(b.end - b.start)}  (${((100 * (b.end - b.start)) / total).toFixed(1)}%) at ${ms(b.start)}`),
+    );
     tip.style.display = 'block';
-    tip.style.left = Math.min(ev.clientX + 12, window.innerWidth - 380) + 'px';
-    tip.style.top = ev.clientY + 14 + 'px';
+    tip.style.left = `${Math.min(ev.clientX + 12, window.innerWidth - 380)}px`;
+    tip.style.top = `${ev.clientY + 14}px`;
   });
   canvas.addEventListener('mouseleave', () => (tip.style.display = 'none'));
   canvas.addEventListener('click', (ev) => {
