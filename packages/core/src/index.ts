@@ -1,7 +1,17 @@
 export { profile, type ProfileOptions } from './profile.js';
 export { Report, type ReportMeta } from './report.js';
 export {
+  OUTPUT_FORMATS,
+  FORMAT_NAMES,
+  isOutputFormat,
+  type OutputFormat,
+  type FormatSpec,
+  type RenderInput,
+} from './formats.js';
+export {
+  DEFAULTS,
   resolveOptions,
+  resolveProfileOptions,
   resolveRenderOptions,
   type ProfilerOptions,
   type RenderOptions,
@@ -12,27 +22,22 @@ export {
   type FileNameInfo,
   type SamplerKind,
 } from './options.js';
-export { Profiler, createProfiler, type RequestHandle, type ProfilerStats } from './middleware/controller.js';
+export type { Attribution, Microseconds, Milliseconds } from './types.js';
 export {
-  attachToNodeResponse,
-  appendServerTiming,
-  nodeRequestInfo,
-  type NodeResponseLike,
-} from './middleware/node-http.js';
-export { reportPath, sanitizeComponent, writeAtomic } from './middleware/files.js';
-export { OUTPUT_FORMATS, formatSpec, type OutputFormat, type FormatSpec } from './export/formats.js';
+  RequestProfiler,
+  Profiler,
+  createProfiler,
+  type ProfilerStats,
+} from './middleware/profiler.js';
+export type { RequestHandle } from './middleware/request.js';
+export { attachToNodeResponse, nodeRequestInfo, type NodeResponseLike } from './middleware/node-http.js';
+export { reportPath, sanitizeComponent } from './middleware/files.js';
 export type { Samples } from './samples.js';
 export { SamplesBuilder } from './samples.js';
 export type { CallFrame, RawProfile } from './sampler/backend.js';
 export { buildCallTree, type CallNode } from './tree/build.js';
 export type { FrameInfo, FrameKind } from './tree/frames.js';
 export type { View, ViewNode } from './tree/view.js';
+export { DEFAULT_PASSES, type TreePass, type PassContext } from './tree/passes.js';
 export { getSharedSampler, SharedSampler } from './sampler/shared.js';
-export {
-  isCpuProfile,
-  samplesFromCpuProfile,
-  reportFromCpuProfile,
-  timelineView,
-  renderTimelineText,
-  type CpuProfileLoadOptions,
-} from './load/index.js';
+export { isCpuProfile, reportFromCpuProfile, renderTimelineText, type CpuProfileLoadOptions } from './load/index.js';

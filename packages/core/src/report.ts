@@ -1,138 +1,94 @@
-import { fillRenderOptions, type RenderOptions, type ResolvedRenderOptions } from './options.js';
-import { formatSpec, type OutputFormat } from './export/formats.js';
-import { renderCollapsed } from './export/collapsed.js';
-import { renderCpuProfile } from './export/cpuprofile.js';
-import { renderPprof } from './export/pprof.js';
-import { renderSpeedscope } from './export/speedscope.js';
-import { renderHtml } from './render/html.js';
-import { renderJson } from './render/json.js';
-import { renderText } from './render/text.js';
+import { fillRenderOptions, mergeRenderOptions } from './defaults.js';
+import { exportStacks, type ExportStacks } from './export/stacks.js';
+import { OUTPUT_FORMATS, formatSpec, textOf, type OutputFormat, type RenderInput } from './formats.js';
 import type { Samples } from './samples.js';
 import { buildCallTree, type CallNode } from './tree/build.js';
 import { FrameClassifier } from './tree/frames.js';
 import { buildView, makeHidePredicate, type View } from './tree/view.js';
+import type { RenderOptions, ReportMeta, ResolvedRenderOptions } from './types.js';
 
-export interface ReportMeta {
-  /** Unique within the process. */
-  id: string;
-  /** What was profiled when it is not a request (profile(), the CLI). */
-  name?: string;
-  method?: string;
-  /** Request path with query string, as received. */
-  path?: string;
-  /** The framework's route pattern, e.g. `/users/:id`. */
-  route?: string;
-  status?: number;
-  /** ISO 8601 wall-clock time the recording started. */
-  startedAt: string;
-  /** Wall-clock milliseconds. */
-  duration: number;
-  /** Milliseconds of samples that were not idle. */
-  cpuTime: number;
-  sampleCount: number;
-  /** Sampling interval, µs. */
-  interval: number;
-  sampler: 'native' | 'inspector';
-  /** The recording was cut off at maxDuration. */
-  truncated: boolean;
-  /** Extra fields set by adapters (e.g. NestJS controller and handler). */
-  [key: string]: unknown;
-}
-
-let counter = 0;
-export function nextReportId(): string {
-  counter = (counter + 1) % 1e9;
-  return `${Date.now().toString(36)}-${counter.toString(36)}`;
-}
-
-/** µs of the recording's own samples: not V8's `(idle)`, not `(await)` (other contexts' time). */
-export function cpuTimeOfSamples(samples: Samples): number {
-  let waiting = 0;
-  let total = 0;
-  const notCpu = new Set<number>();
-  samples.frames.forEach((f, i) => {
-    if (f.url === '' && (f.functionName === '(idle)' || f.functionName === '(await)')) notCpu.add(i);
-  });
-  for (let i = 0; i < samples.stacks.length; i++) {
-    const w = samples.weights[i]!;
-    total += w;
-    if (notCpu.size && notCpu.has(samples.stackFrame[samples.stacks[i]!]!)) waiting += w;
-  }
-  return total - waiting;
-}
+export type { ReportMeta };
 
 /**
- * One profiled request or call. Holds only its samples; trees and renderings are built on
- * demand and the tree is kept once built.
+ * One profiled request or call. Holds only its samples; the tree and the exporters' stacks are
+ * built on demand and kept once built; every format renders from them (see formats.ts).
  */
-export class Report {
+export class Report implements RenderInput {
   readonly meta: ReportMeta;
   readonly samples: Samples;
-  private readonly defaults: RenderOptions;
-  private readonly colorDefault: boolean;
+  private readonly defaults: ResolvedRenderOptions;
   private treeCache: CallNode | undefined;
-  private classifier: FrameClassifier | undefined;
+  private stacksCache: ExportStacks | undefined;
+  private classifierCache: FrameClassifier | undefined;
 
-  constructor(samples: Samples, meta: ReportMeta, defaults: RenderOptions = {}, colorDefault = false) {
+  /** `render`: the default render options of this report, filled once (`color` at `colorDefault`). */
+  constructor(samples: Samples, meta: ReportMeta, render: RenderOptions = {}, colorDefault = false) {
     this.samples = samples;
     this.meta = meta;
-    this.defaults = defaults;
-    this.colorDefault = colorDefault;
+    this.defaults = fillRenderOptions(render, colorDefault);
+  }
+
+  private get classifier(): FrameClassifier {
+    return (this.classifierCache ??= new FrameClassifier());
   }
 
   /** The aggregated call tree (prof's own frames and V8's root removed). */
   tree(): CallNode {
-    this.classifier ??= new FrameClassifier();
     return (this.treeCache ??= buildCallTree(this.samples, this.classifier));
   }
 
-  renderOptions(overrides: RenderOptions = {}): ResolvedRenderOptions {
-    return fillRenderOptions({ ...this.defaults, ...overrides }, this.colorDefault);
+  /** The samples as exporters want them. */
+  stacks(): ExportStacks {
+    return (this.stacksCache ??= exportStacks(this.samples, this.classifier));
   }
 
-  /** The tree after pyinstrument's processors (thresholds, `[self]`, library folding). */
+  renderOptions(overrides: RenderOptions = {}): ResolvedRenderOptions {
+    return mergeRenderOptions(this.defaults, overrides);
+  }
+
+  /** The tree after the tree passes (threshold, `[self]` lines, library folding, merging). */
   view(overrides: RenderOptions = {}): View {
     const opts = this.renderOptions(overrides);
-    const root = this.tree();
-    const classifier = this.classifier!;
+    const classifier = this.classifier;
     return buildView(
-      root,
+      this.tree(),
       opts,
       makeHidePredicate(opts, (url) => classifier.pathOf(url)),
     );
   }
 
+  /** pyinstrument's console tree. */
   text(overrides: RenderOptions = {}): string {
-    return renderText(this.view(overrides), this.meta, this.renderOptions(overrides));
+    return textOf(this, overrides);
   }
 
   json(): string {
-    return renderJson(this.tree(), this.meta, this.renderOptions().filterThreshold);
+    return OUTPUT_FORMATS.json.render(this);
   }
 
   /** The interactive, self-contained HTML report (call tree and timeline). */
   html(): string {
-    return renderHtml(this);
+    return OUTPUT_FORMATS.html.render(this);
   }
 
   /** speedscope's file format (https://www.speedscope.app). */
   speedscope(): string {
-    return renderSpeedscope(this);
+    return OUTPUT_FORMATS.speedscope.render(this);
   }
 
   /** Chrome DevTools' .cpuprofile. */
   cpuprofile(): string {
-    return renderCpuProfile(this);
+    return OUTPUT_FORMATS.cpuprofile.render(this);
   }
 
   /** Brendan Gregg's folded stacks for flamegraph.pl. */
   collapsed(): string {
-    return renderCollapsed(this);
+    return OUTPUT_FORMATS.collapsed.render(this);
   }
 
   /** Gzipped pprof protobuf for `go tool pprof`. */
   pprof(): Uint8Array {
-    return renderPprof(this);
+    return OUTPUT_FORMATS.pprof.render(this);
   }
 
   /** Any output format by name (strings for text formats, bytes for pprof). */

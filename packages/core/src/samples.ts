@@ -1,5 +1,7 @@
 import type { CallFrame } from './sampler/backend.js';
 import type { Segment } from './sampler/segment.js';
+import { resolvePath } from './prefix.js';
+import type { Microseconds } from './types.js';
 
 /**
  * The samples of one recording, independent of V8's node ids: a frame table, a stack table
@@ -18,9 +20,9 @@ export interface Samples {
   /** µs of wall time each sample stands for: the gap since the previous sample (or the start). */
   weights: Float64Array;
   /** The recording's window, monotonic µs. */
-  start: number;
-  end: number;
-  interval: number;
+  start: Microseconds;
+  end: Microseconds;
+  interval: Microseconds;
 }
 
 /** Pseudo-frame for time a request spent waiting while other code ran. */
@@ -85,30 +87,15 @@ export class SamplesBuilder {
 
   /** Adds the samples of a segment that fall in [start, end]. */
   addSegment(seg: Segment, start: number, end: number): void {
-    const memo = new Int32Array(seg.parent.length).fill(-2);
-    const resolve = (node: number): number => {
-      const known = memo[node]!;
-      if (known !== -2) return known;
-      // Iterative walk up to the first resolved ancestor (stacks can be deep).
-      const chain: number[] = [];
-      let n = node;
-      while (n >= 0 && memo[n] === -2) {
-        chain.push(n);
-        n = seg.parent[n]!;
-      }
-      let parentStack = n >= 0 ? memo[n]! : -1;
-      for (let k = chain.length - 1; k >= 0; k--) {
-        const id = chain[k]!;
-        parentStack = this.stack(parentStack, this.frame(seg.frames[id]!));
-        memo[id] = parentStack;
-      }
-      return parentStack;
-    };
+    const memo: (number | undefined)[] = [];
     const { sampleTime, sampleNode } = seg;
     for (let i = 0; i < sampleTime.length; i++) {
       const t = sampleTime[i]!;
       if (t < start || t > end) continue;
-      this.sample(resolve(sampleNode[i]!), t);
+      const stack = resolvePath(sampleNode[i]!, seg.parent, memo, -1, (parent, node) =>
+        this.stack(parent, this.frame(seg.frames[node]!)),
+      );
+      this.sample(stack, t);
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProfiler } from '../src/middleware/controller.js';
+import { createProfiler } from '../src/middleware/profiler.js';
 import { resolveOptions, type ProfilerOptions } from '../src/options.js';
 
 describe('options are validated once, at construction', () => {

@@ -1,13 +1,11 @@
-import type { Report } from '../report.js';
-import { exportStacks, framesOf } from './stacks.js';
+import { framesOf, type ExportStacks } from './stacks.js';
 
 /**
  * Brendan Gregg's folded stacks (`a;b;c count`), one line per distinct stack, outermost frame
  * first; the count is the stack's time in µs (rounded), so flamegraph.pl widths are time.
  * Frames are named `function (file:line)`; `;` in names is replaced so it cannot split a frame.
  */
-export function renderCollapsed(report: Report): string {
-  const x = exportStacks(report);
+export function renderCollapsed(x: ExportStacks): string {
   const totals = new Map<number, number>();
   for (let i = 0; i < x.sampleStack.length; i++) {
     const s = x.sampleStack[i]!;

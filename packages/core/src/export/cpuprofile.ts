@@ -1,5 +1,4 @@
-import type { Report } from '../report.js';
-import { exportStacks, scriptUrl } from './stacks.js';
+import { scriptUrl, type ExportStacks } from './stacks.js';
 
 export interface CpuProfileNode {
   id: number;
@@ -21,8 +20,7 @@ export interface CpuProfile {
  * `(root)`, every other node a call frame under its parent; lines and columns are 0-based
  * (core keeps them 1-based); `samples[i]` is the node on top at `startTime + Σ timeDeltas[0..i]`.
  */
-export function buildCpuProfile(report: Report): CpuProfile {
-  const x = exportStacks(report);
+export function buildCpuProfile(x: ExportStacks): CpuProfile {
   const root: CpuProfileNode = {
     id: 1,
     callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
@@ -63,6 +61,6 @@ export function buildCpuProfile(report: Report): CpuProfile {
   return { nodes, startTime, endTime: Math.round(Math.max(x.end, prev)), samples, timeDeltas };
 }
 
-export function renderCpuProfile(report: Report): string {
-  return JSON.stringify(buildCpuProfile(report));
+export function renderCpuProfile(x: ExportStacks): string {
+  return JSON.stringify(buildCpuProfile(x));
 }

@@ -1,15 +1,15 @@
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
-import type { Report } from '../report.js';
+import { reportTitle } from '../meta.js';
 import { requireBuiltin } from '../runtime.js';
-import { exportStacks, reportTitle, scriptUrl } from './stacks.js';
+import type { ReportMeta } from '../types.js';
+import { scriptUrl, type ExportStacks } from './stacks.js';
 
 /**
  * The report as a pprof Profile: sample types cpu/nanoseconds (0 for idle samples) and
  * wall/nanoseconds, period = the sampling interval. Each distinct stack is one Sample
  * (locations leaf first, as pprof wants); each frame one Function and one Location.
  */
-export function buildPprof(report: Report): Profile {
-  const x = exportStacks(report);
+export function buildPprof(x: ExportStacks, meta: ReportMeta): Profile {
   const st = new StringTable();
   const functions: PFunction[] = [];
   const locations: Location[] = [];
@@ -48,7 +48,7 @@ export function buildPprof(report: Report): Profile {
   }
   const cpuType = new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') });
   const wallType = new ValueType({ type: st.dedup('wall'), unit: st.dedup('nanoseconds') });
-  const startedMs = Date.parse(report.meta.startedAt);
+  const startedMs = Date.parse(meta.startedAt);
   return new Profile({
     sampleType: [cpuType, wallType],
     sample: samples,
@@ -59,14 +59,14 @@ export function buildPprof(report: Report): Profile {
     durationNanos: Math.round((x.end - x.start) * 1000),
     periodType: new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
     period: x.interval * 1000,
-    comment: [st.dedup(reportTitle(report))],
+    comment: [st.dedup(reportTitle(meta))],
     defaultSampleType: 0,
   });
 }
 
 /** Gzipped protobuf, what `go tool pprof` reads. */
-export function renderPprof(report: Report): Uint8Array {
+export function renderPprof(x: ExportStacks, meta: ReportMeta): Uint8Array {
   const zlib = requireBuiltin('node:zlib');
-  const bytes = zlib.gzipSync(buildPprof(report).encode());
+  const bytes = zlib.gzipSync(buildPprof(x, meta).encode());
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

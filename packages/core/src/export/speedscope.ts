@@ -1,5 +1,6 @@
-import type { Report } from '../report.js';
-import { exportStacks, framesOf, reportTitle } from './stacks.js';
+import { reportTitle } from '../meta.js';
+import type { ReportMeta } from '../types.js';
+import { framesOf, type ExportStacks } from './stacks.js';
 
 // The subset of https://www.speedscope.app/file-format-schema.json that prof writes.
 export interface SpeedscopeFile {
@@ -24,8 +25,7 @@ export interface SpeedscopeFile {
  * (outermost first) with its weight in µs of wall time; consecutive identical stacks are merged,
  * which speedscope's time-ordered view renders the same.
  */
-export function buildSpeedscope(report: Report): SpeedscopeFile {
-  const x = exportStacks(report);
+export function buildSpeedscope(x: ExportStacks, meta: ReportMeta): SpeedscopeFile {
   const frames = x.info.map((f) => {
     const out: { name: string; file?: string; line?: number; col?: number } = { name: f.name };
     if (f.file) out.file = f.file;
@@ -52,7 +52,7 @@ export function buildSpeedscope(report: Report): SpeedscopeFile {
     weights.push(w);
     last = s;
   }
-  const name = reportTitle(report);
+  const name = reportTitle(meta);
   return {
     $schema: 'https://www.speedscope.app/file-format-schema.json',
     shared: { frames },
@@ -63,6 +63,6 @@ export function buildSpeedscope(report: Report): SpeedscopeFile {
   };
 }
 
-export function renderSpeedscope(report: Report): string {
-  return JSON.stringify(buildSpeedscope(report));
+export function renderSpeedscope(x: ExportStacks, meta: ReportMeta): string {
+  return JSON.stringify(buildSpeedscope(x, meta));
 }

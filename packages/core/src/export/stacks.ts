@@ -1,10 +1,13 @@
-import type { Report } from '../report.js';
+import { resolvePath } from '../prefix.js';
 import { builtin } from '../runtime.js';
+import type { Samples } from '../samples.js';
 import type { CallFrame } from '../sampler/backend.js';
-import { FrameClassifier, type FrameInfo } from '../tree/frames.js';
+import { isSpliced } from '../tree/build.js';
+import type { FrameClassifier, FrameInfo } from '../tree/frames.js';
+import type { Microseconds } from '../types.js';
 
 /**
- * A report's samples with V8's `(root)` and prof's own frames spliced out, as every exporter
+ * A recording's samples with V8's `(root)` and prof's own frames spliced out, as every exporter
  * wants them: a frame table (raw V8 frame and its readable info), a prefix tree of stacks over
  * it, and per sample its stack (-1: nothing but the root), timestamp and weight (µs).
  */
@@ -16,18 +19,12 @@ export interface ExportStacks {
   sampleStack: Int32Array;
   timestamps: Float64Array;
   weights: Float64Array;
-  start: number;
-  end: number;
-  interval: number;
+  start: Microseconds;
+  end: Microseconds;
+  interval: Microseconds;
 }
 
-const cache = new WeakMap<Report, ExportStacks>();
-
-export function exportStacks(report: Report): ExportStacks {
-  const hit = cache.get(report);
-  if (hit) return hit;
-  const s = report.samples;
-  const classifier = new FrameClassifier();
+export function exportStacks(s: Samples, classifier: FrameClassifier): ExportStacks {
   const raw: CallFrame[] = [];
   const info: FrameInfo[] = [];
   const frameMap = new Int32Array(s.frames.length).fill(-2);
@@ -35,7 +32,7 @@ export function exportStacks(report: Report): ExportStacks {
     let m = frameMap[fi]!;
     if (m !== -2) return m;
     const f = classifier.info(s.frames[fi]!);
-    if (f.kind === 'root' || f.kind === 'prof') m = -1;
+    if (isSpliced(f)) m = -1;
     else {
       m = raw.length;
       raw.push(s.frames[fi]!);
@@ -47,36 +44,23 @@ export function exportStacks(report: Report): ExportStacks {
   const stackParent: number[] = [];
   const stackFrame: number[] = [];
   const index = new Map<string, number>();
-  const stackMap = new Int32Array(s.stackParent.length).fill(-2);
-  const mapStack = (id: number): number => {
-    const chain: number[] = [];
-    let n = id;
-    while (n >= 0 && stackMap[n] === -2) {
-      chain.push(n);
-      n = s.stackParent[n]!;
+  const step = (cur: number, sid: number): number => {
+    const f = mapFrame(s.stackFrame[sid]!);
+    if (f < 0) return cur;
+    const key = `${cur}:${f}`;
+    let next = index.get(key);
+    if (next === undefined) {
+      next = stackParent.length;
+      stackParent.push(cur);
+      stackFrame.push(f);
+      index.set(key, next);
     }
-    let cur = n >= 0 ? stackMap[n]! : -1;
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const sid = chain[k]!;
-      const f = mapFrame(s.stackFrame[sid]!);
-      if (f >= 0) {
-        const key = `${cur}:${f}`;
-        let next = index.get(key);
-        if (next === undefined) {
-          next = stackParent.length;
-          stackParent.push(cur);
-          stackFrame.push(f);
-          index.set(key, next);
-        }
-        cur = next;
-      }
-      stackMap[sid] = cur;
-    }
-    return cur;
+    return next;
   };
+  const memo: (number | undefined)[] = [];
   const sampleStack = new Int32Array(s.stacks.length);
-  for (let i = 0; i < s.stacks.length; i++) sampleStack[i] = mapStack(s.stacks[i]!);
-  const out: ExportStacks = {
+  for (let i = 0; i < s.stacks.length; i++) sampleStack[i] = resolvePath(s.stacks[i]!, s.stackParent, memo, -1, step);
+  return {
     raw,
     info,
     stackParent,
@@ -88,8 +72,6 @@ export function exportStacks(report: Report): ExportStacks {
     end: s.end,
     interval: s.interval,
   };
-  cache.set(report, out);
-  return out;
 }
 
 /** Frame indices of a stack, outermost first. */
@@ -97,14 +79,6 @@ export function framesOf(x: Pick<ExportStacks, 'stackParent' | 'stackFrame'>, st
   const out: number[] = [];
   for (let s = stack; s >= 0; s = x.stackParent[s]!) out.push(x.stackFrame[s]!);
   return out.reverse();
-}
-
-/** What a report is called in tools' title bars: `GET /users/7 (200)` or the profiled function's name. */
-export function reportTitle(report: Report): string {
-  const m = report.meta;
-  if (m.method || m.path)
-    return `${m.method ?? ''} ${m.path ?? ''}${m.status !== undefined ? ` (${m.status})` : ''}`.trim();
-  return m.name ?? `prof ${m.id}`;
 }
 
 /** A script location as a URL DevTools and pprof tools can open: `file://` for absolute paths. */

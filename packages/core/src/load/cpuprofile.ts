@@ -1,6 +1,7 @@
-import { Report, cpuTimeOfSamples, nextReportId, type ReportMeta } from '../report.js';
-import type { RenderOptions } from '../options.js';
+import { assembleMeta } from '../meta.js';
+import { Report } from '../report.js';
 import { SamplesBuilder, type Samples } from '../samples.js';
+import type { RenderOptions, ReportMeta } from '../types.js';
 import type { RawProfile } from '../sampler/backend.js';
 import { toSegment } from '../sampler/segment.js';
 
@@ -34,7 +35,7 @@ function medianDelta(deltas: number[]): number {
   return Math.max(1, Math.round(positive[Math.floor(positive.length / 2)]!));
 }
 
-/** The samples of a `.cpuprofile`, ready for a Report. */
+/** @internal The samples of a `.cpuprofile`, ready for a Report. */
 export function samplesFromCpuProfile(profile: RawProfile, options: CpuProfileLoadOptions = {}): Samples {
   if (!isCpuProfile(profile))
     throw new TypeError('prof: not a .cpuprofile (expected nodes, samples, timeDeltas, startTime and endTime)');
@@ -65,20 +66,6 @@ export function reportFromCpuProfile(
   options: CpuProfileLoadOptions & { render?: RenderOptions; color?: boolean } = {},
 ): Report {
   const samples = samplesFromCpuProfile(profile, options);
-  return new Report(
-    samples,
-    {
-      id: nextReportId(),
-      startedAt: new Date().toISOString(),
-      duration: (samples.end - samples.start) / 1000,
-      cpuTime: cpuTimeOfSamples(samples) / 1000,
-      sampleCount: samples.stacks.length,
-      interval: samples.interval,
-      sampler: 'inspector',
-      truncated: false,
-      ...meta,
-    },
-    options.render,
-    options.color ?? false,
-  );
+  const full = assembleMeta(samples, { startedAt: new Date().toISOString(), sampler: 'inspector', ...meta });
+  return new Report(samples, full, options.render, options.color ?? false);
 }

@@ -1,3 +1,3 @@
-// Loading recordings made elsewhere (.cpuprofile files, the CLI's saved sessions) and the timeline view.
-export { isCpuProfile, samplesFromCpuProfile, reportFromCpuProfile, type CpuProfileLoadOptions } from './cpuprofile.js';
-export { timelineView, renderTimelineText } from './timeline.js';
+// Loading recordings made elsewhere (.cpuprofile files, the CLI's saved sessions).
+export { isCpuProfile, reportFromCpuProfile, type CpuProfileLoadOptions } from './cpuprofile.js';
+export { renderTimelineText } from './timeline.js';

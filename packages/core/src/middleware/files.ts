@@ -1,5 +1,5 @@
 import type { FileNameInfo, ResolvedOptions } from '../options.js';
-import { OUTPUT_FORMATS, formatSpec, type OutputFormat } from '../export/formats.js';
+import { OUTPUT_FORMATS, formatSpec, type OutputFormat } from '../formats.js';
 import type { Report } from '../report.js';
 import { proc, requireBuiltin } from '../runtime.js';
 
@@ -70,7 +70,7 @@ export function reportPath(
   return full;
 }
 
-/** Writes atomically: a temporary name in the same folder, then a rename. */
+/** @internal Writes atomically: a temporary name in the same folder, then a rename. */
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const fs = requireBuiltin('node:fs');
   const tmp = `${file}.${proc?.pid ?? 0}.${Math.random().toString(36).slice(2)}.tmp`;

@@ -1,21 +1,11 @@
-import type { ReportMeta } from '../report.js';
-import type { RequestInfo } from '../options.js';
-import type { RequestHandle } from './controller.js';
+import type { ReportMeta, RequestInfo } from '../types.js';
+import type { NodeResponseLike } from './node-response.js';
+import type { RequestHandle } from './request.js';
 import { replaceNodeResponseWithReport } from './trigger-node.js';
 
-/** The parts of node:http's ServerResponse used here (structural, so no node: import). */
-export interface NodeResponseLike {
-  statusCode: number;
-  headersSent: boolean;
-  writableFinished?: boolean;
-  writeHead(...args: unknown[]): unknown;
-  getHeader(name: string): unknown;
-  setHeader(name: string, value: string | string[]): unknown;
-  once(event: 'finish' | 'close', listener: () => void): unknown;
-  removeListener(event: 'finish' | 'close', listener: () => void): unknown;
-}
+export type { NodeResponseLike };
 
-/** Adds our Server-Timing entry without dropping the app's own. */
+/** @internal Adds our Server-Timing entry without dropping the app's own. */
 export function appendServerTiming(res: Pick<NodeResponseLike, 'getHeader' | 'setHeader'>, value: string): void {
   const existing = res.getHeader('server-timing');
   if (existing === undefined) res.setHeader('Server-Timing', value);

@@ -1,7 +1,7 @@
-import { formatSpec } from '../export/formats.js';
-import type { ReportMeta } from '../report.js';
-import type { RequestHandle } from './controller.js';
-import type { NodeResponseLike } from './node-http.js';
+import { formatSpec } from '../formats.js';
+import type { ReportMeta } from '../types.js';
+import type { RequestHandle } from './request.js';
+import type { NodeResponseLike } from './node-response.js';
 
 /** The extra parts of node:http's ServerResponse that replacing a response needs. */
 interface ReplaceableResponse extends NodeResponseLike {

@@ -1,6 +1,6 @@
-import type { OutputFormat } from '../export/formats.js';
-import { OUTPUT_FORMATS } from '../export/formats.js';
-import type { RequestInfo, ResolvedOptions } from '../options.js';
+import { isOutputFormat, type OutputFormat } from '../formats.js';
+import type { ResolvedOptions } from '../options.js';
+import type { RequestInfo } from '../types.js';
 
 /** A request that asked for its own report (by query parameter or header) and was allowed to. */
 export interface Trigger {
@@ -13,7 +13,7 @@ export interface Trigger {
 /** `?profile`, `?profile=1`, `?profile=html` → html; `?profile=speedscope` → speedscope; anything else → html. */
 export function formatFromTriggerValue(value: string): OutputFormat {
   const v = value.trim().toLowerCase();
-  if (v !== '' && Object.hasOwn(OUTPUT_FORMATS, v)) return v as OutputFormat;
+  if (isOutputFormat(v)) return v;
   return 'html';
 }
 

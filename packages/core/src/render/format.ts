@@ -7,11 +7,6 @@ export function formatPercent(us: number, total: number): string {
   return `${total > 0 ? ((us / total) * 100).toFixed(1) : '0.0'}%`;
 }
 
-export function formatMs(us: number): string {
-  const ms = us / 1000;
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
-}
-
 export function clockTime(date: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;

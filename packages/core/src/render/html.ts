@@ -1,4 +1,6 @@
-import type { Report } from '../report.js';
+import type { ExportStacks } from '../export/stacks.js';
+import { reportTitle } from '../meta.js';
+import type { ReportMeta } from '../types.js';
 import { buildHtmlData } from './html/data.js';
 import { VIEWER_CSS } from './html/style.js';
 import { viewerMain } from './html/viewer.js';
@@ -24,11 +26,10 @@ function nonce(): string {
  * The self-contained HTML report: data as inert JSON, the viewer inline, and a
  * Content-Security-Policy that forbids every network request and any script but ours.
  */
-export function renderHtml(report: Report): string {
-  const data = jsonForScript(buildHtmlData(report));
+export function renderHtml(stacks: ExportStacks, meta: ReportMeta): string {
+  const data = jsonForScript(buildHtmlData(stacks, meta));
   const n = nonce();
-  const m = report.meta;
-  const title = m.method || m.path ? `${m.method ?? ''} ${m.path ?? ''}`.trim() : (m.name ?? 'profile');
+  const title = reportTitle(meta, { status: false, fallback: 'profile' });
   return `<!doctype html>
 <html lang="en">
 <head>

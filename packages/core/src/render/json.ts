@@ -1,4 +1,4 @@
-import type { ReportMeta } from '../report.js';
+import type { ReportMeta } from '../types.js';
 import type { CallNode } from '../tree/build.js';
 
 /** One node of the JSON report (docs/formats.md). Times in milliseconds. */

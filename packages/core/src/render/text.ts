@@ -1,6 +1,5 @@
 import pc from 'picocolors';
-import type { ResolvedRenderOptions } from '../options.js';
-import type { ReportMeta } from '../report.js';
+import type { ReportMeta, ResolvedRenderOptions } from '../types.js';
 import type { View, ViewNode } from '../tree/view.js';
 import { clockTime, formatPercent, formatSeconds, location } from './format.js';
 

@@ -1,37 +1,8 @@
-import type { Logger, SamplerKind } from '../options.js';
+import type { Backend, CallFrame, Logger, RawProfile, SamplerKind } from '../types.js';
 import { loadNativeBackend } from './native.js';
 import { loadInspectorBackend } from './inspector.js';
 
-/** A V8 call frame with 1-based line and column (0: unknown). */
-export interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}
-
-/** V8's profile in Chrome's format, as both backends return it (line numbers already 1-based). */
-export interface RawProfile {
-  nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
-  samples: number[];
-  timeDeltas: number[];
-  /** Monotonic microseconds, the clock of nowUs(). */
-  startTime: number;
-  endTime: number;
-}
-
-/**
- * One V8 profiling backend with two slots, so that a new profile can start before the
- * old one stops and no sample falls between them.
- */
-export interface Backend {
-  readonly name: 'native' | 'inspector';
-  setInterval(us: number): void;
-  start(slot: 0 | 1): void;
-  stop(slot: 0 | 1): RawProfile;
-  /** Minimum milliseconds between rotations; starting and stopping is expensive on some backends. */
-  readonly minRotationMs: number;
-}
+export type { Backend, CallFrame, RawProfile };
 
 export class SamplerUnavailableError extends Error {}
 

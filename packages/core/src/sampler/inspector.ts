@@ -1,6 +1,6 @@
 import type { Session } from 'node:inspector';
 import { builtin } from '../runtime.js';
-import type { Backend, RawProfile } from './backend.js';
+import type { Backend, RawProfile } from '../types.js';
 
 /** Same-thread inspector sessions answer synchronously; this keeps the call synchronous. */
 function post<T>(session: Session, method: string, params?: object): T {

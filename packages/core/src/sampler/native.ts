@@ -1,5 +1,5 @@
 import { builtin } from '../runtime.js';
-import type { Backend, RawProfile } from './backend.js';
+import type { Backend, RawProfile } from '../types.js';
 
 interface V8ProfilerNext {
   setGenerateType(type: 0 | 1): void;

@@ -1,4 +1,4 @@
-import type { Logger, SamplerKind } from '../options.js';
+import type { Logger, SamplerKind } from '../types.js';
 import { nowUs } from '../runtime.js';
 import { SamplesBuilder, type Samples } from '../samples.js';
 import { loadBackend, type Backend } from './backend.js';

@@ -1,4 +1,6 @@
+import { resolvePath } from '../prefix.js';
 import type { Samples } from '../samples.js';
+import type { Microseconds } from '../types.js';
 import { FrameClassifier, type FrameInfo } from './frames.js';
 
 /** A node of the aggregated call tree: every call of the same frame under the same parent merged. */
@@ -7,9 +9,9 @@ export interface CallNode {
   /** Index into Samples.frames (-1 for the synthetic root). */
   frameIndex: number;
   /** µs, this node and everything under it. */
-  total: number;
+  total: Microseconds;
   /** µs with this frame at the top of the stack. */
-  self: number;
+  self: Microseconds;
   children: CallNode[];
 }
 
@@ -23,6 +25,11 @@ export const ROOT_FRAME: FrameInfo = {
   library: undefined,
 };
 
+/** V8's `(root)` and prof's own frames: spliced out of every tree and export, their callees moved up. */
+export function isSpliced(frame: FrameInfo): boolean {
+  return frame.kind === 'root' || frame.kind === 'prof';
+}
+
 /**
  * Builds the aggregated tree. V8's `(root)` and prof's own frames are spliced out (their
  * children move up), so the tree holds only the application's and its libraries' frames.
@@ -31,40 +38,25 @@ export function buildCallTree(samples: Samples, classifier = new FrameClassifier
   const infos = samples.frames.map((f) => classifier.info(f));
   const root: CallNode = { frame: ROOT_FRAME, frameIndex: -1, total: 0, self: 0, children: [] };
   const childIndex = new Map<CallNode, Map<number, CallNode>>();
-  const nodeOfStack = new Map<number, CallNode>();
+  const nodeOfStack: (CallNode | undefined)[] = [];
 
-  const nodeFor = (stack: number): CallNode => {
-    const known = nodeOfStack.get(stack);
-    if (known) return known;
-    const chain: number[] = [];
-    let s = stack;
-    while (s >= 0 && !nodeOfStack.has(s)) {
-      chain.push(s);
-      s = samples.stackParent[s]!;
+  const step = (parent: CallNode, stack: number): CallNode => {
+    const fi = samples.stackFrame[stack]!;
+    const info = infos[fi]!;
+    if (isSpliced(info)) return parent;
+    let kids = childIndex.get(parent);
+    if (!kids) childIndex.set(parent, (kids = new Map()));
+    let child = kids.get(fi);
+    if (!child) {
+      child = { frame: info, frameIndex: fi, total: 0, self: 0, children: [] };
+      kids.set(fi, child);
+      parent.children.push(child);
     }
-    let parent = s >= 0 ? nodeOfStack.get(s)! : root;
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const id = chain[k]!;
-      const fi = samples.stackFrame[id]!;
-      const info = infos[fi]!;
-      if (info.kind !== 'root' && info.kind !== 'prof') {
-        let kids = childIndex.get(parent);
-        if (!kids) childIndex.set(parent, (kids = new Map()));
-        let child = kids.get(fi);
-        if (!child) {
-          child = { frame: info, frameIndex: fi, total: 0, self: 0, children: [] };
-          kids.set(fi, child);
-          parent.children.push(child);
-        }
-        parent = child;
-      }
-      nodeOfStack.set(id, parent);
-    }
-    return parent;
+    return child;
   };
 
   for (let i = 0; i < samples.stacks.length; i++) {
-    nodeFor(samples.stacks[i]!).self += samples.weights[i]!;
+    resolvePath(samples.stacks[i]!, samples.stackParent, nodeOfStack, root, step).self += samples.weights[i]!;
   }
   sumTotals(root);
   return root;
@@ -76,11 +68,4 @@ function sumTotals(node: CallNode): number {
   node.total = total;
   node.children.sort((a, b) => b.total - a.total);
   return total;
-}
-
-/** µs of samples that were not idle: the CPU time the recording saw. */
-export function cpuTimeOf(root: CallNode): number {
-  let idle = 0;
-  for (const c of root.children) if (c.frame.kind === 'idle') idle += c.total;
-  return root.total - idle;
 }

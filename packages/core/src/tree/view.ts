@@ -1,35 +1,39 @@
 import picomatch from 'picomatch';
-import type { ResolvedRenderOptions } from '../options.js';
+import type { ResolvedRenderOptions } from '../types.js';
 import type { CallNode } from './build.js';
 import type { FrameInfo } from './frames.js';
+import { DEFAULT_PASSES, type TreePass, type View, type ViewNode } from './passes.js';
 
-/** A line of a rendered tree, after pyinstrument's processors. */
-export interface ViewNode {
-  kind: 'frame' | 'self' | 'group';
-  frame: FrameInfo;
-  /** µs. */
-  time: number;
-  children: ViewNode[];
-  /** Set where library frames were folded: how many, and which libraries. */
-  hidden?: { count: number; libraries: string[] };
+export type { View, ViewNode };
+
+/** The aggregated tree as view lines, one per call node, nothing folded or dropped yet. */
+export function viewOf(root: CallNode): View {
+  const convert = (n: CallNode): ViewNode => ({
+    kind: 'frame',
+    frame: n.frame,
+    time: n.total,
+    self: n.self,
+    children: n.children.map(convert),
+  });
+  return { roots: root.children.map(convert), total: root.total };
 }
 
-export interface View {
-  roots: ViewNode[];
-  /** µs, the whole recording. */
-  total: number;
+/**
+ * The tree a renderer shows: the aggregated tree run through `passes` in order (by default
+ * pyinstrument's: fold libraries, merge, `[self]` lines, threshold, sort). A renderer may pass
+ * its own list, e.g. DEFAULT_PASSES without `foldLibraries`.
+ */
+export function buildView(
+  root: CallNode,
+  opts: Pick<ResolvedRenderOptions, 'filterThreshold'>,
+  isHidden: (f: FrameInfo) => boolean,
+  passes: readonly TreePass[] = DEFAULT_PASSES,
+): View {
+  const ctx = { threshold: root.total * opts.filterThreshold, isHidden };
+  return passes.reduce((view, pass) => ({ roots: pass(view.roots, ctx), total: view.total }), viewOf(root));
 }
 
-const SELF_FRAME: FrameInfo = {
-  name: '[self]',
-  url: '',
-  file: '',
-  line: 0,
-  column: 0,
-  kind: 'app',
-  library: undefined,
-};
-
+/** Which frames fold into `[N frames hidden]`: library code, unless `show`/`hide` globs say otherwise. */
 export function makeHidePredicate(
   opts: Pick<ResolvedRenderOptions, 'showAll' | 'hide' | 'show'>,
   pathOf: (url: string) => string,
@@ -50,93 +54,4 @@ export function makeHidePredicate(
     }
     return v;
   };
-}
-
-/**
- * pyinstrument's processors over the aggregated tree: drop frames under the threshold, add
- * `[self]` lines, fold runs of library frames into groups (`[N frames hidden]  express, …`)
- * whose app-code callees show beneath them, merged where they are the same function.
- */
-export function buildView(root: CallNode, opts: ResolvedRenderOptions, isHidden: (f: FrameInfo) => boolean): View {
-  const threshold = root.total * opts.filterThreshold;
-
-  const selfLine = (time: number): ViewNode => ({ kind: 'self', frame: SELF_FRAME, time, children: [] });
-
-  const finish = (node: ViewNode, self: number): ViewNode => {
-    if (node.children.length > 0 && self > 0 && self >= threshold) node.children.push(selfLine(self));
-    node.children = mergeSiblings(node.children).filter((c) => c.time >= threshold && c.time > 0);
-    node.children.sort((a, b) => b.time - a.time);
-    return node;
-  };
-
-  const visit = (node: CallNode, topLevel: boolean): ViewNode => {
-    if (!isHidden(node.frame)) {
-      const v: ViewNode = { kind: 'frame', frame: node.frame, time: node.total, children: [] };
-      for (const c of node.children) if (c.total >= threshold) v.children.push(visit(c, false));
-      return finish(v, node.self);
-    }
-    // Collect the group: this frame and every hidden frame reachable through hidden frames.
-    let count = 0;
-    let self = 0;
-    const libraries = new Set<string>();
-    const exits: CallNode[] = [];
-    const stack: CallNode[] = [node];
-    while (stack.length) {
-      const n = stack.pop()!;
-      count++;
-      self += n.self;
-      libraries.add(n.frame.library ?? n.frame.file ?? n.frame.name);
-      for (const c of n.children) (isHidden(c.frame) ? stack : exits).push(c);
-    }
-    if (count === 1 && !topLevel) {
-      const v: ViewNode = { kind: 'frame', frame: node.frame, time: node.total, children: [] };
-      for (const c of node.children) if (c.total >= threshold) v.children.push(visit(c, false));
-      return finish(v, node.self);
-    }
-    // At the top of the tree the entry frame says little (`emit`, `processTicksAndRejections`):
-    // the group is one line. Deeper, the entry frame names the library call and is kept.
-    const v: ViewNode = {
-      kind: topLevel ? 'group' : 'frame',
-      frame: node.frame,
-      time: node.total,
-      children: [],
-      hidden: { count: topLevel ? count : count - 1, libraries: [...libraries] },
-    };
-    // Callees reached through different hidden paths merge before the threshold applies.
-    for (const c of exits) v.children.push(visit(c, false));
-    return finish(v, self);
-  };
-
-  const roots: ViewNode[] = [];
-  for (const c of root.children) if (c.total >= threshold && c.total > 0) roots.push(visit(c, true));
-  return { roots: mergeSiblings(roots).sort((a, b) => b.time - a.time), total: root.total };
-}
-
-function identity(n: ViewNode): string {
-  if (n.kind === 'group') return `group\u0000${n.hidden?.libraries.join(',')}`;
-  const f = n.frame;
-  return `${n.kind}\u0000${f.name}\u0000${f.url}\u0000${f.line}\u0000${f.column}`;
-}
-
-/** The same function reached through different hidden paths is one line. */
-function mergeSiblings(nodes: ViewNode[]): ViewNode[] {
-  if (nodes.length < 2) return nodes;
-  const byId = new Map<string, ViewNode>();
-  const out: ViewNode[] = [];
-  for (const n of nodes) {
-    const id = identity(n);
-    const seen = byId.get(id);
-    if (!seen) {
-      byId.set(id, n);
-      out.push(n);
-      continue;
-    }
-    seen.time += n.time;
-    if (n.hidden && seen.hidden) {
-      seen.hidden.count = Math.max(seen.hidden.count, n.hidden.count);
-      seen.hidden.libraries = [...new Set([...seen.hidden.libraries, ...n.hidden.libraries])];
-    }
-    seen.children = mergeSiblings([...seen.children, ...n.children]).sort((a, b) => b.time - a.time);
-  }
-  return out;
 }

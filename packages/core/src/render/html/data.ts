@@ -1,5 +1,5 @@
-import { exportStacks } from '../../export/stacks.js';
-import type { Report, ReportMeta } from '../../report.js';
+import type { ExportStacks } from '../../export/stacks.js';
+import type { ReportMeta } from '../../types.js';
 
 /** Frame kinds, as small numbers in the embedded data. */
 export const KIND_CODES: readonly string[] = [
@@ -42,8 +42,7 @@ export const MAX_RUNS = 20_000;
 /** Above this many distinct call paths, the lightest ones are folded into `[other frames]`. */
 export const MAX_STACKS = 20_000;
 
-export function buildHtmlData(report: Report): HtmlData {
-  const x = exportStacks(report);
+export function buildHtmlData(x: ExportStacks, meta: ReportMeta): HtmlData {
   const frames = x.info.map(
     (f) =>
       [
@@ -158,5 +157,5 @@ export function buildHtmlData(report: Report): HtmlData {
       }
     }
   }
-  return { v: 1, meta: report.meta, total: Math.round(total), frames, stacks, weights, timeline, resampled, pruned };
+  return { v: 1, meta, total: Math.round(total), frames, stacks, weights, timeline, resampled, pruned };
 }

@@ -1,0 +1,52 @@
+import type { Samples } from './samples.js';
+import type { Microseconds, ReportMeta } from './types.js';
+
+let counter = 0;
+export function nextReportId(): string {
+  counter = (counter + 1) % 1e9;
+  return `${Date.now().toString(36)}-${counter.toString(36)}`;
+}
+
+/** µs of the recording's own samples: not V8's `(idle)`, not `(await)` (other contexts' time). */
+export function cpuTimeOfSamples(samples: Samples): Microseconds {
+  let waiting = 0;
+  let total = 0;
+  const notCpu = new Set<number>();
+  samples.frames.forEach((f, i) => {
+    if (f.url === '' && (f.functionName === '(idle)' || f.functionName === '(await)')) notCpu.add(i);
+  });
+  for (let i = 0; i < samples.stacks.length; i++) {
+    const w = samples.weights[i]!;
+    total += w;
+    if (notCpu.size && notCpu.has(samples.stackFrame[samples.stacks[i]!]!)) waiting += w;
+  }
+  return total - waiting;
+}
+
+/** What the caller knows about a recording; the rest of ReportMeta comes from its samples. */
+export type MetaFields = Partial<ReportMeta> & Pick<ReportMeta, 'startedAt' | 'sampler'>;
+
+/** The one place a report's meta is assembled: derived fields first, the caller's on top. */
+export function assembleMeta(samples: Samples, fields: MetaFields): ReportMeta {
+  return {
+    id: nextReportId(),
+    duration: (samples.end - samples.start) / 1000,
+    cpuTime: cpuTimeOfSamples(samples) / 1000,
+    sampleCount: samples.stacks.length,
+    interval: samples.interval,
+    truncated: false,
+    ...fields,
+  };
+}
+
+/**
+ * What a report is called in title bars: `GET /users/7 (200)`, or the profiled function's name.
+ * `status: false` leaves the status out; `fallback` names a report that has neither.
+ */
+export function reportTitle(meta: ReportMeta, { status = true, fallback = `prof ${meta.id}` } = {}): string {
+  if (meta.method || meta.path) {
+    const code = status && meta.status !== undefined ? ` (${meta.status})` : '';
+    return `${meta.method ?? ''} ${meta.path ?? ''}${code}`.trim();
+  }
+  return meta.name ?? fallback;
+}

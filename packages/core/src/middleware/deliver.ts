@@ -1,0 +1,78 @@
+import type { ResolvedOptions } from '../options.js';
+import type { Report } from '../report.js';
+import { FileRotator, writeReportFiles } from './files.js';
+
+/** Counters the sinks keep (part of the profiler's stats). */
+export interface DeliveryStats {
+  profiled: number;
+  /** Reports whose files were skipped because maxPendingWrites reports were already waiting for the disk. */
+  droppedWrites: number;
+}
+
+/**
+ * The sinks a finished report goes to: the logger (text tree), outputDir (files, with
+ * backpressure: at most maxPendingWrites reports wait for the disk; maxFiles rotation) and
+ * onReport. Faults are reported, never thrown.
+ */
+export class Delivery {
+  private pendingWrites = 0;
+  private readonly rotator: FileRotator | undefined;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly stats: DeliveryStats,
+    private readonly fault: (kind: string, err: unknown) => void,
+  ) {
+    const o = options;
+    this.rotator =
+      o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles, o.fileName) : undefined;
+  }
+
+  /** Hands a finished report to every sink. Never rejects. */
+  async deliver(report: Report): Promise<void> {
+    const o = this.options;
+    this.stats.profiled++;
+    if (o.printEachRequest) {
+      try {
+        o.logger.info(report.text());
+      } catch (err) {
+        this.fault('printing the report', err);
+      }
+    }
+    const tasks: Promise<unknown>[] = [];
+    if (o.outputDir) tasks.push(this.write(report));
+    if (o.onReport) {
+      const onReport = o.onReport;
+      tasks.push(
+        (async () => {
+          await onReport(report);
+        })().catch((err) => this.fault('onReport', err)),
+      );
+    }
+    await Promise.all(tasks);
+  }
+
+  private async write(report: Report): Promise<void> {
+    const o = this.options;
+    if (this.pendingWrites >= o.maxPendingWrites) {
+      // The disk is behind: holding every report in memory until it catches up is worse.
+      this.stats.droppedWrites++;
+      this.fault(
+        'queueing report files',
+        new Error(
+          `${o.maxPendingWrites} reports already wait for outputDir (maxPendingWrites); this one's files were skipped`,
+        ),
+      );
+      return;
+    }
+    this.pendingWrites++;
+    try {
+      const files = await writeReportFiles(report, o, o.output);
+      await this.rotator?.written(files).catch((err) => this.fault('rotating outputDir (maxFiles)', err));
+    } catch (err) {
+      this.fault('writing report files', err);
+    } finally {
+      this.pendingWrites--;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import { resolveOptions, type ProfilerOptions, type ResolvedOptions } from '../options.js';
+import type { Report } from '../report.js';
+import { isNode } from '../runtime.js';
+import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
+import type { RequestInfo } from '../types.js';
+import { Delivery } from './deliver.js';
+import { ProfiledRequest, TimingHandle, type RequestHandle, type RequestHost } from './request.js';
+import { parseTrigger } from './trigger.js';
+
+/** Stats an operator may read (e.g. expose on a health endpoint). */
+export interface ProfilerStats {
+  profiled: number;
+  skippedConcurrency: number;
+  belowThreshold: number;
+  faults: number;
+  /** Reports whose files were skipped because maxPendingWrites reports were already waiting for the disk. */
+  droppedWrites: number;
+}
+
+/**
+ * Everything a middleware does, framework-free: admission (trigger, `enabled`, maxConcurrent),
+ * then a RequestHandle per admitted request, whose report goes to the sinks (deliver.ts).
+ * Adapters call start() when a request arrives and handle.finish() when its response is complete.
+ */
+export class RequestProfiler implements RequestHost {
+  readonly options: ResolvedOptions;
+  readonly stats: ProfilerStats = {
+    profiled: 0,
+    skippedConcurrency: 0,
+    belowThreshold: 0,
+    faults: 0,
+    droppedWrites: 0,
+  };
+  private sampler: SharedSampler | null | undefined;
+  private readonly faultsSeen = new Set<string>();
+  private readonly delivery: Delivery;
+
+  constructor(options: ProfilerOptions = {}) {
+    this.options = resolveOptions(options);
+    this.delivery = new Delivery(this.options, this.stats, (kind, err) => this.fault(kind, err));
+  }
+
+  /** Logs one message per kind of fault, never throws. */
+  fault(kind: string, err: unknown): void {
+    this.stats.faults++;
+    if (this.faultsSeen.has(kind)) return;
+    this.faultsSeen.add(kind);
+    const message = err instanceof Error ? err.message : String(err);
+    try {
+      this.options.logger.error(
+        `prof: ${kind} failed: ${message} (the request went on unchanged; further ${kind} faults are counted, not logged)`,
+      );
+    } catch {
+      // A logger that throws is not ours to fix.
+    }
+  }
+
+  belowThreshold(): void {
+    this.stats.belowThreshold++;
+  }
+
+  /** Hands a finished report to the sinks: console, files, onReport. Never rejects. */
+  deliver(report: Report): Promise<void> {
+    return this.delivery.deliver(report);
+  }
+
+  private getSampler(): SharedSampler | null {
+    if (this.sampler !== undefined) return this.sampler;
+    if (!isNode) {
+      this.sampler = null;
+      this.options.logger.warn(
+        'prof: CPU sampling is unavailable in this runtime; requests pass through with timing only',
+      );
+      return null;
+    }
+    try {
+      this.sampler = getSharedSampler(this.options.sampler, this.options.interval, this.options.logger);
+    } catch (err) {
+      this.sampler = null;
+      this.fault('sampler setup', err);
+    }
+    return this.sampler;
+  }
+
+  /**
+   * True when start() can only ever return undefined: `enabled: false`, no allowed trigger and no
+   * Server-Timing. Adapters then install a plain pass-through (or nothing), so a disabled
+   * profiler costs what an empty middleware costs.
+   */
+  get inert(): boolean {
+    const o = this.options;
+    return !o.maybeEnabled && !o.serverTiming && !(o.allow && (o.queryParam || o.header));
+  }
+
+  /** Called by adapters for every request. Undefined when there is nothing to do for it. */
+  start(req: RequestInfo): RequestHandle | undefined {
+    const o = this.options;
+    // An allowed trigger profiles the request whatever `enabled` says.
+    const trigger = parseTrigger(req, o, (kind, err) => this.fault(kind, err));
+    if (!trigger && !o.maybeEnabled && !o.serverTiming) return undefined;
+    let wanted = trigger !== undefined;
+    if (!wanted && o.maybeEnabled) {
+      try {
+        wanted = o.enabled(req.raw);
+      } catch (err) {
+        this.fault('enabled predicate', err);
+      }
+    }
+    const sampler = wanted ? this.getSampler() : null;
+    if (sampler && !trigger && sampler.active >= o.maxConcurrent) {
+      this.stats.skippedConcurrency++;
+      return o.serverTiming ? new TimingHandle() : undefined;
+    }
+    let rec: Recording | undefined;
+    if (sampler) {
+      try {
+        rec = sampler.begin(o.attribution === 'context');
+      } catch (err) {
+        this.fault('sampler start', err);
+      }
+    }
+    if (!sampler || !rec) return o.serverTiming ? new TimingHandle() : undefined;
+    return new ProfiledRequest(this, sampler, rec, req, trigger);
+  }
+}
+
+/** @deprecated Renamed RequestProfiler (next to NestJS's controllers, "Profiler" read as one). */
+export const Profiler: typeof RequestProfiler = RequestProfiler;
+/** @deprecated Renamed RequestProfiler. */
+export type Profiler = RequestProfiler;
+
+/** Creates the framework-free profiler; adapters wrap this. Throws a TypeError on bad options. */
+export function createProfiler(options?: ProfilerOptions): RequestProfiler {
+  return new RequestProfiler(options);
+}

@@ -1,0 +1,107 @@
+// Types shared across core's layers. A leaf: it imports nothing, so every module may use it.
+
+/** Monotonic or elapsed time in microseconds (V8's sample clock). */
+export type Microseconds = number;
+/** Elapsed time in milliseconds (what people read: durations, thresholds). */
+export type Milliseconds = number;
+
+// V8's profile data as both sampler backends return it (sampler/backend.ts loads them).
+
+/** A V8 call frame with 1-based line and column (0: unknown). */
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** V8's profile in Chrome's format, as both backends return it (line numbers already 1-based). */
+export interface RawProfile {
+  nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+  /** Monotonic microseconds, the clock of nowUs(). */
+  startTime: number;
+  endTime: number;
+}
+
+/**
+ * One V8 profiling backend with two slots, so that a new profile can start before the
+ * old one stops and no sample falls between them.
+ */
+export interface Backend {
+  readonly name: 'native' | 'inspector';
+  setInterval(us: number): void;
+  start(slot: 0 | 1): void;
+  stop(slot: 0 | 1): RawProfile;
+  /** Minimum milliseconds between rotations; starting and stopping is expensive on some backends. */
+  readonly minRotationMs: number;
+}
+
+/** What a framework request looks like to core (adapters fill it in). */
+export interface RequestInfo {
+  method: string;
+  /** The path with the query string, as received (untrusted). */
+  url: string;
+  /** Header lookup, lower-case names. */
+  header(name: string): string | undefined;
+  /** The framework's own request object, for user predicates. */
+  raw: unknown;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type SamplerKind = 'auto' | 'native' | 'inspector';
+
+/** Whose samples a recording keeps: its own async context's, or every sample of its window. */
+export type Attribution = 'context' | 'window';
+
+export interface RenderOptions {
+  /** Show library and Node-internal frames instead of folding them. Default false. */
+  showAll?: boolean;
+  /** ANSI colours. Default: when stdout is a TTY and the logger is the console. */
+  color?: boolean;
+  /** Box-drawing characters. Default true. */
+  unicode?: boolean;
+  /** Times in seconds or as a percentage of the total. Default 'seconds'. */
+  time?: 'seconds' | 'percent';
+  /** Remove frames below this share of the total, 0..1. Default 0.01. */
+  filterThreshold?: number;
+  /** Globs (matched against the file path or library name) of frames to fold even if they are app code. */
+  hide?: string[];
+  /** Globs of frames to show even if they are library code. */
+  show?: string[];
+}
+
+export type ResolvedRenderOptions = Required<RenderOptions>;
+
+export interface ReportMeta {
+  /** Unique within the process. */
+  id: string;
+  /** What was profiled when it is not a request (profile(), the CLI). */
+  name?: string;
+  method?: string;
+  /** Request path with query string, as received. */
+  path?: string;
+  /** The framework's route pattern, e.g. `/users/:id`. */
+  route?: string;
+  status?: number;
+  /** ISO 8601 wall-clock time the recording started. */
+  startedAt: string;
+  /** Wall-clock milliseconds. */
+  duration: Milliseconds;
+  /** Milliseconds of samples that were not idle. */
+  cpuTime: Milliseconds;
+  sampleCount: number;
+  /** Sampling interval, µs. */
+  interval: Microseconds;
+  sampler: 'native' | 'inspector';
+  /** The recording was cut off at maxDuration. */
+  truncated: boolean;
+  /** Extra fields set by adapters (e.g. NestJS controller and handler). */
+  [key: string]: unknown;
+}
