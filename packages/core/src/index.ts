@@ -34,7 +34,7 @@ export { attachToNodeResponse, nodeRequestInfo, type NodeResponseLike } from './
 export { reportPath, sanitizeComponent } from './middleware/files.js';
 export type { Samples } from './samples.js';
 export { SamplesBuilder } from './samples.js';
-export type { CallFrame, RawProfile } from './sampler/backend.js';
+export type { CallFrame, RawProfile } from './types.js';
 export { buildCallTree, type CallNode } from './tree/build.js';
 export type { FrameInfo, FrameKind } from './tree/frames.js';
 export type { View, ViewNode } from './tree/view.js';

@@ -1,7 +1,6 @@
-import type { CallFrame } from './sampler/backend.js';
-import type { Segment } from './sampler/segment.js';
 import { resolvePath } from './prefix.js';
-import type { Microseconds } from './types.js';
+import type { Segment } from './sampler/segment.js';
+import type { CallFrame, Microseconds } from './types.js';
 
 /**
  * The samples of one recording, independent of V8's node ids: a frame table, a stack table
@@ -88,14 +87,12 @@ export class SamplesBuilder {
   /** Adds the samples of a segment that fall in [start, end]. */
   addSegment(seg: Segment, start: number, end: number): void {
     const memo: (number | undefined)[] = [];
+    const step = (parent: number, node: number): number => this.stack(parent, this.frame(seg.frames[node]!));
     const { sampleTime, sampleNode } = seg;
     for (let i = 0; i < sampleTime.length; i++) {
       const t = sampleTime[i]!;
       if (t < start || t > end) continue;
-      const stack = resolvePath(sampleNode[i]!, seg.parent, memo, -1, (parent, node) =>
-        this.stack(parent, this.frame(seg.frames[node]!)),
-      );
-      this.sample(stack, t);
+      this.sample(resolvePath(sampleNode[i]!, seg.parent, memo, -1, step), t);
     }
   }
 

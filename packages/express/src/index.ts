@@ -33,8 +33,13 @@ export function profiler(options?: ProfilerOptions): Middleware {
   const prof = createProfiler(options);
   if (prof.inert) return (_req, _res, next) => next();
   return function profMiddleware(req, res, next) {
-    const handle = prof.start(nodeRequestInfo(req.method, req.originalUrl ?? req.url, req.headers, req));
-    if (handle) attachToNodeResponse(handle, res, () => ({ route: routeOf(req) }));
+    try {
+      const handle = prof.start(nodeRequestInfo(req.method, req.originalUrl ?? req.url, req.headers, req));
+      if (handle) attachToNodeResponse(handle, res, () => ({ route: routeOf(req) }));
+    } catch (err) {
+      prof.fault('request start', err);
+    }
+    // Outside the try: the app's own errors propagate unchanged to Express.
     next();
   };
 }

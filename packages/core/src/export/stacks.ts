@@ -1,7 +1,7 @@
 import { resolvePath } from '../prefix.js';
 import { builtin } from '../runtime.js';
 import type { Samples } from '../samples.js';
-import type { CallFrame } from '../sampler/backend.js';
+import type { CallFrame } from '../types.js';
 import { isSpliced } from '../tree/build.js';
 import type { FrameClassifier, FrameInfo } from '../tree/frames.js';
 import type { Microseconds } from '../types.js';

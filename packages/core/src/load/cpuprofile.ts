@@ -2,7 +2,7 @@ import { assembleMeta } from '../meta.js';
 import { Report } from '../report.js';
 import { SamplesBuilder, type Samples } from '../samples.js';
 import type { RenderOptions, ReportMeta } from '../types.js';
-import type { RawProfile } from '../sampler/backend.js';
+import type { RawProfile } from '../types.js';
 import { toSegment } from '../sampler/segment.js';
 
 /** True for anything shaped like Chrome's `.cpuprofile` (node --cpu-prof, DevTools, node:inspector). */

@@ -48,7 +48,8 @@ export class RequestProfiler implements RequestHost {
     const message = err instanceof Error ? err.message : String(err);
     try {
       this.options.logger.error(
-        `prof: ${kind} failed: ${message} (the request went on unchanged; further ${kind} faults are counted, not logged)`,
+        `prof: ${kind} failed: ${message} ` +
+          `(the request went on unchanged; further ${kind} faults are counted, not logged)`,
       );
     } catch {
       // A logger that throws is not ours to fix.

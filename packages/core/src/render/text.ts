@@ -16,11 +16,12 @@ export function requestLine(meta: ReportMeta): string {
 
 function header(meta: ReportMeta, c: Colors, opts: ResolvedRenderOptions): string {
   const secs = (ms: number): string => formatSeconds(ms * 1000, meta.interval);
+  const truncated = meta.truncated ? `    ${c.yellow('truncated at maxDuration')}` : '';
   const lines = [
     '',
     `  ${c.bold('prof')}  Recorded: ${clockTime(new Date(meta.startedAt))}    Samples:  ${meta.sampleCount}`,
     `        Duration: ${secs(meta.duration)}    CPU time: ${secs(meta.cpuTime)}`,
-    `        Sampler:  ${meta.sampler}, ${meta.interval}µs${meta.truncated ? `    ${c.yellow('truncated at maxDuration')}` : ''}`,
+    `        Sampler:  ${meta.sampler}, ${meta.interval}µs${truncated}`,
     '',
   ];
   if (meta.method !== undefined) lines.push(`${c.bold('Request:')} ${requestLine(meta)}`, '');

@@ -1,5 +1,5 @@
 import { builtin, cwd } from '../runtime.js';
-import type { CallFrame } from '../sampler/backend.js';
+import type { CallFrame } from '../types.js';
 
 export type FrameKind = 'app' | 'library' | 'native' | 'idle' | 'program' | 'gc' | 'root' | 'prof' | 'await';
 

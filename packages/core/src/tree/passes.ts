@@ -90,28 +90,26 @@ function identity(n: ViewNode): string {
 
 /** Siblings for the same function (or groups of the same libraries) become one line, callees merged. */
 export const mergeSiblings: TreePass = (roots, ctx) => {
-  const byId = new Map<string, ViewNode>();
-  const out: ViewNode[] = [];
+  const merged = new Map<string, ViewNode>(); // insertion order: the first of each kept in place
   for (const n of roots) {
     const id = identity(n);
-    const seen = byId.get(id);
-    if (!seen) {
-      const copy: ViewNode = n.hidden ? { ...n, hidden: { ...n.hidden } } : { ...n };
-      byId.set(id, copy);
-      out.push(copy);
-      continue;
-    }
-    seen.time += n.time;
-    seen.self += n.self;
-    if (n.hidden && seen.hidden) {
-      seen.hidden.count = Math.max(seen.hidden.count, n.hidden.count);
-      seen.hidden.libraries = [...new Set([...seen.hidden.libraries, ...n.hidden.libraries])];
-    }
-    seen.children = [...seen.children, ...n.children];
+    const seen = merged.get(id);
+    if (seen) absorb(seen, n);
+    else merged.set(id, n.hidden ? { ...n, hidden: { ...n.hidden } } : { ...n });
   }
-  for (const n of out) n.children = mergeSiblings(n.children, ctx);
-  return out;
+  return [...merged.values()].map((n) => ({ ...n, children: mergeSiblings(n.children, ctx) }));
 };
+
+/** Adds `from`'s time, callees and folded libraries to `into` (a copy this pass owns). */
+function absorb(into: ViewNode, from: ViewNode): void {
+  into.time += from.time;
+  into.self += from.self;
+  if (from.hidden && into.hidden) {
+    into.hidden.count = Math.max(into.hidden.count, from.hidden.count);
+    into.hidden.libraries = [...new Set([...into.hidden.libraries, ...from.hidden.libraries])];
+  }
+  into.children = [...into.children, ...from.children];
+}
 
 /** A line with callees gets a `[self]` line holding the time of its own frames. */
 export const addSelfLines: TreePass = (roots) =>
