@@ -137,7 +137,8 @@ export interface ResolvedOptions {
   maxPendingWrites: number;
 }
 
-export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}.{ext}';
+/** `{id}` makes every name unique: two requests to one path in one millisecond are common under load. */
+export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}-{id}.{ext}';
 
 const OPTION_NAMES = [
   'interval',

@@ -61,8 +61,7 @@ export class Profiler {
   constructor(options: ProfilerOptions = {}) {
     this.options = resolveOptions(options);
     const o = this.options;
-    this.rotator =
-      o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles, o.fileName) : undefined;
+    this.rotator = o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles) : undefined;
     this.colorDefault =
       options.logger === undefined && proc?.stdout?.isTTY === true && proc?.env?.NO_COLOR === undefined;
   }
@@ -167,11 +166,12 @@ export class Profiler {
         this.pendingWrites++;
         tasks.push(
           writeReportFiles(report, o, o.output)
+            .finally(() => this.pendingWrites--)
             .then(
+              // Rotation is not a pending write: a long pass must not make later reports drop.
               (files) => this.rotator?.written(files).catch((err) => this.fault('rotating outputDir (maxFiles)', err)),
               (err) => this.fault('writing report files', err),
-            )
-            .finally(() => this.pendingWrites--),
+            ),
         );
       }
     }
