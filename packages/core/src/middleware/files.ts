@@ -196,5 +196,12 @@ export class FileRotator {
 
 /** A bare file name as prof writes them (never a path, never the manifest itself). */
 function isPlainName(name: string): boolean {
-  return name.length > 0 && name !== MANIFEST_NAME && !/[\\/\u0000]/.test(name) && name !== '.' && name !== '..';
+  return (
+    name.length > 0 &&
+    name !== MANIFEST_NAME &&
+    !/[\\/]/.test(name) &&
+    !name.includes('\u0000') &&
+    name !== '.' &&
+    name !== '..'
+  );
 }
