@@ -41,7 +41,7 @@ describe('@prof/express on a real server', () => {
     const printed = logger.lines.find((l) => l.includes('GET /cpu'));
     expect(printed).toBeDefined();
     const lines = printed!.split('\n');
-    const fold = lines.findIndex((l) => /\[\d+ frames hidden\].*express/.test(l));
+    const fold = lines.findIndex((l) => /\[\d+ frames? hidden\].*express/.test(l));
     const route = lines.findIndex((l) => /\bcpuRoute\b.*examples\/express\/app\.mjs:\d+/.test(l));
     const work = lines.findIndex((l) => /\bgetSumOfList\b/.test(l));
     expect(fold).toBeGreaterThan(-1);
@@ -108,5 +108,26 @@ describe('@prof/express on a real server', () => {
     expect(local.reports).toHaveLength(1);
     expect(only!.meta.path).toBe('/cpu?n=3000000');
     expect(only!.meta.duration).toBeGreaterThanOrEqual(5);
+  });
+
+  it('names router-mounted routes without a trailing slash', async () => {
+    const { default: express } = await import('express');
+    const app = express();
+    app.use((await import('@prof/express')).profiler({ logger, printEachRequest: false, onReport: sink.onReport }));
+    const articles = express.Router();
+    articles.get('/', function listArticles(_req, res) {
+      res.json([]);
+    });
+    articles.get('/:slug', function oneArticle(req, res) {
+      res.json({ slug: req.params.slug });
+    });
+    app.use('/api/articles', articles);
+    const server = createServer(app);
+    servers.push(server);
+    const url = await listen(server);
+    await get(`${url}/api/articles`);
+    await get(`${url}/api/articles/hello`);
+    const reports = await sink.waitForPaths(['/api/articles', '/api/articles/hello']);
+    expect(reports.map((r) => r.meta.route)).toEqual(['/api/articles', '/api/articles/:slug']);
   });
 });

@@ -69,6 +69,26 @@ for (const factory of apps as AppFactory[]) {
       expect(p.sample.length).toBeGreaterThan(0);
     });
 
+    it('?profile=<unknown format> answers the allowed caller with a 400 that lists the formats', async () => {
+      const res = await fetch(`${allowed.url}/users/5?profile=bogus`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      const body = await res.text();
+      expect(body).toContain('"bogus"');
+      for (const f of ['html', 'json', 'speedscope', 'cpuprofile', 'collapsed', 'pprof', 'text'])
+        expect(body).toContain(f);
+      // Refused callers never learn of the trigger: the app answers.
+      const refusedRes = await get(`${refused.url}/users/5?profile=bogus`);
+      expect(refusedRes.status).toBe(200);
+    });
+
+    it("a triggered report's status line is its own, never the app's reason phrase", async () => {
+      const res = await fetch(`${allowed.url}/no-such-route?profile=json`);
+      expect(res.status).toBe(200);
+      expect(res.statusText).toBe('OK');
+      expect(JSON.parse(await res.text()).meta.status).toBe(404);
+    });
+
     it('an error route is still profiled and answered with the report; the report records the app status', async () => {
       const res = await get(`${allowed.url}/error?profile=json`);
       expect(res.status).toBe(200);

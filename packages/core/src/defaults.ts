@@ -15,7 +15,8 @@ export const DEFAULTS = {
   enabled: true,
   output: 'text',
   printEachRequest: true,
-  fileName: '{timestamp}-{method}-{path}.{ext}',
+  // {id} makes every name unique: two requests to one path in one millisecond are common under load.
+  fileName: '{timestamp}-{method}-{path}-{id}.{ext}',
   slowThreshold: 0,
   serverTiming: false,
   logger: consoleLogger,

@@ -12,7 +12,7 @@ import {
   type ProfilerOptions,
   type Report,
 } from '../src/index.js';
-import { reportNamePattern } from '../src/middleware/files.js';
+import { MANIFEST_NAME } from '../src/middleware/files.js';
 
 // Bounds through a real server and the real sampler: maxConcurrent, maxDuration, maxPendingWrites, maxFiles.
 
@@ -185,20 +185,21 @@ describe('maxFiles', () => {
     writeFileSync(path.join(outputDir, 'config.json'), '{}');
     const { profiler } = profilerWith({ outputDir, maxFiles: 3 });
     const app = await serve(profiler);
-    const profFiles = (): string[] => readdirSync(outputDir).filter((f) => f !== 'notes.txt' && f !== 'config.json');
+    const profFiles = (): string[] =>
+      readdirSync(outputDir).filter((f) => f !== 'notes.txt' && f !== 'config.json' && f !== MANIFEST_NAME);
     try {
       for (let i = 0; i < 8; i++) {
         await fetch(`${app.url}/req-${i}`).then((r) => r.text());
-        await until(() => profFiles().some((f) => f.includes(`req-${i}.`)), `req-${i}'s file`);
+        await until(() => profFiles().some((f) => f.includes(`req-${i}-`)), `req-${i}'s file`);
         // Sequential, so every file has a later modification time than the one before.
         await sleep(5);
       }
       await until(() => profFiles().length <= 3, 'rotation');
       expect(profFiles().sort()).toEqual(
         expect.arrayContaining([
-          expect.stringContaining('req-5.txt'),
-          expect.stringContaining('req-6.txt'),
-          expect.stringContaining('req-7.txt'),
+          expect.stringMatching(/-req-5-.*\.txt$/),
+          expect.stringMatching(/-req-6-.*\.txt$/),
+          expect.stringMatching(/-req-7-.*\.txt$/),
         ]),
       );
       expect(profFiles()).toHaveLength(3);
@@ -219,23 +220,115 @@ describe('maxFiles', () => {
         await fetch(`${app.url}/x${i}`).then((r) => r.text());
         await until(() => readdirSync(outputDir).includes(`r-${i + 1}.txt`) || n > i + 1, `file ${i + 1}`);
       }
-      await until(() => readdirSync(outputDir).length === 3, 'rotation');
-      expect(readdirSync(outputDir).sort()).toEqual(['r-4.txt', 'r-5.txt', 'r-mine.txt']);
+      await until(() => readdirSync(outputDir).length === 4, 'rotation');
+      expect(readdirSync(outputDir).sort()).toEqual([MANIFEST_NAME, 'r-4.txt', 'r-5.txt', 'r-mine.txt']);
     } finally {
       await app.close();
     }
   });
 
-  it("recognises prof's own names only", () => {
-    const re = reportNamePattern('{timestamp}-{method}-{path}.{ext}')!;
-    expect(re.test('2026-11-24T10-20-30-GET-users_42.txt')).toBe(true);
-    expect(re.test('2026-11-24T10-20-30.456-GET-users_42.txt')).toBe(true);
-    expect(re.test('2026-11-24T10-20-30-POST-root.speedscope.json')).toBe(true);
-    expect(re.test('2026-11-24T10-20-30-GET-root.pb.gz')).toBe(true);
-    expect(re.test('2026-11-24T10-20-30-GET-x.txt.123.abc.tmp')).toBe(false);
-    expect(re.test('notes.txt')).toBe(false);
-    expect(re.test('2026-11-24-backup.json')).toBe(false);
-    expect(reportNamePattern(() => 'x')).toBeUndefined();
+  // Files a user keeps in outputDir, some named exactly as a template could name a report.
+  const USER_FILES = ['config.json', 'notes.txt', 'prof-important.json', 'x.cpuprofile', 'page.html'];
+  const seedUserFiles = (dir: string): void => {
+    for (const f of USER_FILES) writeFileSync(path.join(dir, f), `user data ${f}`);
+  };
+  const reportFiles = (dir: string): string[] =>
+    readdirSync(dir).filter((f) => !USER_FILES.includes(f) && f !== MANIFEST_NAME);
+
+  it.each(['{id}.{ext}', '{path}.{ext}', 'prof-{id}.{ext}', '{method}-{path}-{id}.{ext}'])(
+    'with fileName %j, removes only reports it wrote, never a user file that matches the template',
+    async (fileName) => {
+      const outputDir = tmp();
+      seedUserFiles(outputDir);
+      const { profiler, reports } = profilerWith({ outputDir, maxFiles: 2, fileName, output: ['text', 'json'] });
+      const app = await serve(profiler);
+      try {
+        for (let i = 0; i < 4; i++) {
+          await fetch(`${app.url}/r${i}`).then((r) => r.text());
+          await until(() => reports.length === i + 1, `report ${i}`);
+        }
+        // Reports reach onReport before their files are on disk: wait for the newest one's files.
+        const newest = fileName.includes('{id}') ? reports[3]!.meta.id : 'r3';
+        await until(() => reportFiles(outputDir).filter((f) => f.includes(newest)).length === 2, 'newest files');
+        await until(() => reportFiles(outputDir).length === 2, 'rotation to 2 report files');
+        for (const f of USER_FILES) expect(readdirSync(outputDir)).toContain(f);
+        // The newest report's two files are the ones kept.
+        const last = reports[3]!.meta;
+        expect(reportFiles(outputDir).sort()).toEqual(
+          expect.arrayContaining([expect.stringMatching(/\.txt$/), expect.stringMatching(/\.json$/)]),
+        );
+        expect(reportFiles(outputDir), JSON.stringify(reports.map((r) => r.meta.id))).toEqual(
+          expect.arrayContaining([expect.stringContaining(fileName.includes('{id}') ? last.id : 'r3')]),
+        );
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  it('maxFiles: 1 with a constant name keeps the report it has just written', async () => {
+    const outputDir = tmp();
+    const { profiler, reports } = profilerWith({ outputDir, maxFiles: 1, fileName: (i) => `latest.${i.ext}` });
+    const app = await serve(profiler);
+    try {
+      for (let i = 0; i < 3; i++) {
+        await fetch(`${app.url}/c${i}`).then((r) => r.text());
+        await until(() => reports.length === i + 1, `report ${i}`);
+      }
+      await sleep(100);
+      expect(reportFiles(outputDir)).toEqual(['latest.txt']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('rotates the reports an earlier process wrote, through the manifest, and still no user file', async () => {
+    const outputDir = tmp();
+    seedUserFiles(outputDir);
+    for (let round = 0; round < 2; round++) {
+      // A new profiler on the same folder stands for a restarted process.
+      const { profiler, reports } = profilerWith({ outputDir, maxFiles: 3, fileName: `run${round}-{id}.{ext}` });
+      const app = await serve(profiler);
+      try {
+        for (let i = 0; i < 3; i++) {
+          await fetch(`${app.url}/p${i}`).then((r) => r.text());
+          await until(() => reports.length === i + 1, `report ${round}.${i}`);
+        }
+        await until(() => reportFiles(outputDir).every((f) => f.startsWith(`run${round}-`)), `round ${round} only`);
+      } finally {
+        await app.close();
+      }
+    }
+    expect(reportFiles(outputDir)).toHaveLength(3);
+    for (const f of USER_FILES) expect(readdirSync(outputDir)).toContain(f);
+  });
+
+  it('a steady stream of reports is never dropped while the disk keeps up (rotation is not a pending write)', async () => {
+    const source = profilerWith({});
+    const app = await serve(source.profiler);
+    try {
+      await fetch(`${app.url}/s`).then((r) => r.text());
+      await until(() => source.reports.length === 1, 'a report');
+    } finally {
+      await app.close();
+    }
+    const outputDir = tmp();
+    let k = 0;
+    const sink = createProfiler({
+      printEachRequest: false,
+      logger: quietLogger(),
+      outputDir,
+      maxFiles: 3,
+      maxPendingWrites: 1,
+      fileName: () => `d${++k}.txt`,
+    });
+    for (let i = 1; i <= 60; i++) {
+      // Each delivery starts once the previous one's file is on disk, while its rotation may still run.
+      void sink.deliver(source.reports[0]!);
+      await until(() => readdirSync(outputDir).includes(`d${i}.txt`) || sink.stats.droppedWrites > 0, `d${i}.txt`);
+      await sleep(1);
+    }
+    expect(sink.stats.droppedWrites).toBe(0);
   });
 });
 

@@ -98,7 +98,7 @@ describe('text rendering of recorded real profiles', () => {
     expect(text).toMatch(/Samples:\s+\d+/);
     expect(text).toMatch(/Duration: \d\.\d{3}\s+CPU time: \d\.\d{3}/);
     expect(text).toContain('Request: GET /cpu?n=4000000 → 200');
-    expect(text).toMatch(/^\d\.\d{3} \[\d+ frames hidden\] {2}.*express/m);
+    expect(text).toMatch(/^\d\.\d{3} \[\d+ frames? hidden\] {2}.*express/m);
     expect(text).toMatch(/^[│ ]*[├└]─ \d\.\d{3} cpuRoute {2}examples\/express\/app\.mjs:\d+$/m);
     expect(text).toMatch(/[├└]─ \d\.\d{3} getSumOfList {2}examples\/shared\/work\.mjs:\d+/);
     expect(text).toMatch(/[├└]─ \d\.\d{3} \[self\]/);
@@ -137,7 +137,7 @@ describe('text rendering of recorded real profiles', () => {
     // The entry into a hidden group keeps its name; what it calls inside the group is folded.
     expect(render(cpu)).toContain('randint');
     expect(hidden).not.toContain('randint');
-    expect(hidden).toMatch(/\[\d+ frames hidden\] {2}examples\/shared\/work\.mjs/);
+    expect(hidden).toMatch(/\[\d+ frames? hidden\] {2}examples\/shared\/work\.mjs/);
     const shown = render(cpu, { show: ['router'] });
     expect(shown).toMatch(/handleRequest|Layer\.handle|handle/);
   });
@@ -146,13 +146,47 @@ describe('text rendering of recorded real profiles', () => {
     const text = render(cpu, { unicode: false, time: 'percent' });
     expect(text).not.toMatch(/[├└│]/);
     expect(text).toMatch(/^(\| {2}| {3})*[|`]- \d+\.\d% cpuRoute/m);
-    expect(text).toMatch(/^\d+\.\d% \[\d+ frames hidden\]/m);
+    expect(text).toMatch(/^\d+\.\d% \[\d+ frames? hidden\]/m);
   });
 
   it('names idle time plainly in an async request', () => {
     const text = render(io);
     expect(text).toMatch(/^\d\.\d{3} \[idle\]/m);
     expect(text).toContain('fetchOrders');
+  });
+});
+
+describe('text rendering of a hand-built view (stub data, pure render code)', () => {
+  it('says "1 frame hidden" in the singular', () => {
+    const frame = {
+      name: 'emit',
+      url: 'node:events',
+      file: 'node:events',
+      line: 1,
+      column: 1,
+      kind: 'native' as const,
+    };
+    const leaf = { name: 'handler', url: 'file:///app/a.js', file: 'a.js', line: 3, column: 1, kind: 'app' as const };
+    const o = fillRenderOptions({ color: false });
+    const text = renderText(
+      {
+        total: 1000,
+        roots: [
+          {
+            kind: 'group',
+            frame: { ...frame, library: undefined },
+            time: 1000,
+            self: 0,
+            hidden: { count: 1, libraries: ['node:events'] },
+            children: [{ kind: 'frame', frame: { ...leaf, library: undefined }, time: 1000, self: 1000, children: [] }],
+          },
+        ],
+      },
+      { ...cpu.meta },
+      o,
+    );
+    expect(text).toContain('[1 frame hidden]  node:events');
+    expect(text).not.toContain('1 frames');
   });
 });
 

@@ -22,7 +22,10 @@ type Middleware = (req: ExpressRequest, res: NodeResponseLike, next: (err?: unkn
 
 function routeOf(req: ExpressRequest): string | undefined {
   const path = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined;
+  if (typeof path !== 'string') return undefined;
+  const base = req.baseUrl ?? '';
+  // A router mounted at /api/articles with `router.get('/')` serves /api/articles, not /api/articles/.
+  return base && path === '/' ? base : `${base}${path}`;
 }
 
 /**

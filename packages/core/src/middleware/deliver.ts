@@ -24,8 +24,7 @@ export class Delivery {
     private readonly fault: (kind: string, err: unknown) => void,
   ) {
     const o = options;
-    this.rotator =
-      o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles, o.fileName) : undefined;
+    this.rotator = o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles) : undefined;
   }
 
   /** Hands a finished report to every sink. Never rejects. */
@@ -66,13 +65,16 @@ export class Delivery {
       return;
     }
     this.pendingWrites++;
+    let files: string[];
     try {
-      const files = await writeReportFiles(report, o, o.output);
-      await this.rotator?.written(files).catch((err) => this.fault('rotating outputDir (maxFiles)', err));
+      files = await writeReportFiles(report, o, o.output);
     } catch (err) {
       this.fault('writing report files', err);
+      return;
     } finally {
+      // Rotation is not a pending write: a long pass must not make later reports drop.
       this.pendingWrites--;
     }
+    await this.rotator?.written(files).catch((err) => this.fault('rotating outputDir (maxFiles)', err));
   }
 }

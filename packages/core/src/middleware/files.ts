@@ -1,5 +1,5 @@
 import type { FileNameInfo, ResolvedOptions } from '../options.js';
-import { OUTPUT_FORMATS, formatSpec, type OutputFormat } from '../formats.js';
+import { formatSpec, type OutputFormat } from '../formats.js';
 import type { Report } from '../report.js';
 import { proc, requireBuiltin } from '../runtime.js';
 
@@ -60,9 +60,10 @@ export function reportPath(
     .split(/[\\/]+/)
     .filter(Boolean)
     .join('_');
-  const dot = name.endsWith(`.${ext}`) ? ext : undefined;
-  const stem = sanitizeComponent(dot ? name.slice(0, -(ext.length + 1)) : name, MAX_NAME_BYTES);
-  const suffix = dot ? `.${ext}` : '';
+  // Every file ends in its format's extension, so that a template without `{ext}` and several
+  // outputs cannot write every format to one name (and tools recognise the file).
+  const suffix = `.${ext}`;
+  const stem = sanitizeComponent(name.endsWith(suffix) ? name.slice(0, -suffix.length) : name, MAX_NAME_BYTES);
   name = `${stem.slice(0, MAX_NAME_BYTES - suffix.length)}${suffix}`;
   const dir = path.resolve(outputDir);
   const full = path.resolve(dir, name);
@@ -101,58 +102,33 @@ export async function writeReportFiles(
   return written;
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** prof's record of the report files it wrote into an outputDir, so that maxFiles removes only those. */
+export const MANIFEST_NAME = '.prof-manifest';
 
 /**
- * The names a `fileName` template produces, as a pattern, so that maxFiles only ever removes
- * prof's own reports. Undefined for a fileName function: its names cannot be known in advance.
- */
-export function reportNamePattern(fileName: ResolvedOptions['fileName']): RegExp | undefined {
-  if (typeof fileName !== 'string') return undefined;
-  const exts = Object.values(OUTPUT_FORMATS)
-    .map((f) => escapeRegExp(f.ext))
-    .sort((a, b) => b.length - a.length)
-    .join('|');
-  let re = '';
-  for (const part of fileName.split(/(\{\w+\})/)) {
-    const key = /^\{(\w+)\}$/.exec(part)?.[1];
-    if (key === undefined) {
-      // Literal text goes through the same sanitising as the whole name.
-      re += escapeRegExp(part.replace(/[^A-Za-z0-9._-]+/g, '_'));
-    } else if (key === 'timestamp') re += '\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(?:\\.\\d{3})?';
-    else if (key === 'ext') re += `(?:${exts})`;
-    else if (key === 'status') re += '(?:\\d+|none)';
-    else if (key === 'duration') re += '\\d+';
-    else re += '[A-Za-z0-9._-]*?';
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/**
- * Keeps outputDir at `max` report files: the oldest (by modification time) are removed. Runs one
- * pass at a time; writes landing during a pass ask for one more pass afterwards.
+ * Keeps outputDir at `max` report files written by prof, oldest first out. prof removes only
+ * names it wrote: each write is appended to a manifest in outputDir (`+name`, and `-name` once
+ * removed), which a later process reads, so reports of earlier runs are rotated too while a
+ * user's `config.json` or `notes.txt` never is, whatever the `fileName` template. Runs one pass
+ * at a time; writes landing during a pass ask for one more pass afterwards.
  */
 export class FileRotator {
-  private readonly pattern: RegExp | undefined;
-  /** For a fileName function: the files this profiler wrote, oldest first. */
-  private readonly own: string[] = [];
+  /** Names prof wrote and has not removed, oldest first (a rewritten name moves to the end). */
+  private own: Set<string> | undefined;
+  private manifestLines = 0;
+  private readonly fresh: string[] = [];
   private running: Promise<void> | undefined;
   private again = false;
 
   constructor(
     private readonly dir: string,
     private readonly max: number,
-    fileName: ResolvedOptions['fileName'],
-  ) {
-    this.pattern = reportNamePattern(fileName);
-  }
+  ) {}
 
   /** Called after files were written; resolves when outputDir is back under the limit. */
   written(files: string[]): Promise<void> {
-    if (!this.pattern) {
-      const path = requireBuiltin('node:path');
-      for (const f of files) this.own.push(path.basename(f));
-    }
+    const path = requireBuiltin('node:path');
+    for (const f of files) this.fresh.push(path.basename(f));
     if (this.running) {
       this.again = true;
       return this.running;
@@ -170,27 +146,62 @@ export class FileRotator {
     return this.running;
   }
 
+  private async load(manifest: string): Promise<Set<string>> {
+    const fs = requireBuiltin('node:fs');
+    const own = new Set<string>();
+    const text = await fs.promises.readFile(manifest, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      const name = line.slice(1);
+      if (!isPlainName(name)) continue;
+      this.manifestLines++;
+      own.delete(name);
+      if (line[0] === '+') own.add(name);
+    }
+    return own;
+  }
+
   private async pass(): Promise<void> {
     const fs = requireBuiltin('node:fs');
     const path = requireBuiltin('node:path');
-    let victims: string[];
-    if (!this.pattern) {
-      victims = this.own.length > this.max ? this.own.splice(0, this.own.length - this.max) : [];
-    } else {
-      const pattern = this.pattern;
-      const names = (await fs.promises.readdir(this.dir)).filter((n) => pattern.test(n));
-      if (names.length <= this.max) return;
-      const dated = await Promise.all(
-        names.map(async (name) => {
-          const stat = await fs.promises.stat(path.join(this.dir, name)).catch(() => undefined);
-          return { name, mtime: stat?.isFile() ? stat.mtimeMs : undefined };
-        }),
-      );
-      const files = dated.filter((d): d is { name: string; mtime: number } => d.mtime !== undefined);
-      files.sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      victims = files.slice(0, Math.max(0, files.length - this.max)).map((f) => f.name);
+    const manifest = path.join(this.dir, MANIFEST_NAME);
+    const own = (this.own ??= await this.load(manifest));
+    const log: string[] = [];
+    for (const name of this.fresh.splice(0)) {
+      own.delete(name);
+      own.add(name);
+      log.push(`+${name}`);
+    }
+    const victims: string[] = [];
+    for (const name of own) {
+      if (own.size - victims.length <= this.max) break;
+      victims.push(name);
+    }
+    for (const name of victims) {
+      own.delete(name);
+      log.push(`-${name}`);
     }
     // force: another process (or a person) may have removed it already.
     await Promise.all(victims.map((name) => fs.promises.rm(path.join(this.dir, name), { force: true })));
+    if (this.manifestLines + log.length > 4 * this.max + 64) {
+      // Compact: only the live names, so the manifest stays a few times maxFiles long.
+      const live = [...own].map((n) => `+${n}\n`).join('');
+      await writeAtomic(manifest, live);
+      this.manifestLines = own.size;
+    } else if (log.length) {
+      await fs.promises.appendFile(manifest, `${log.join('\n')}\n`);
+      this.manifestLines += log.length;
+    }
   }
+}
+
+/** A bare file name as prof writes them (never a path, never the manifest itself). */
+function isPlainName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name !== MANIFEST_NAME &&
+    !/[\\/]/.test(name) &&
+    !name.includes('\u0000') &&
+    name !== '.' &&
+    name !== '..'
+  );
 }

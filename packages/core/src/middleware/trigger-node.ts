@@ -1,7 +1,10 @@
 import { formatSpec } from '../formats.js';
 import type { ReportMeta } from '../types.js';
-import type { RequestHandle } from './request.js';
 import type { NodeResponseLike } from './node-response.js';
+import type { RequestHandle } from './request.js';
+import { invalidTriggerMessage } from './trigger.js';
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 400: 'Bad Request' };
 
 /** The extra parts of node:http's ServerResponse that replacing a response needs. */
 interface ReplaceableResponse extends NodeResponseLike {
@@ -11,6 +14,7 @@ interface ReplaceableResponse extends NodeResponseLike {
   getHeaderNames?(): string[];
   removeHeader?(name: string): void;
   destroyed?: boolean;
+  statusMessage?: string;
 }
 
 type Call = { fn: 'writeHead' | 'write'; args: unknown[] };
@@ -86,10 +90,17 @@ export function replaceNodeResponseWithReport(
       sent = true;
       if (!report) return replay();
       let body: string | Uint8Array;
-      let spec: ReturnType<typeof formatSpec>;
+      let contentType: string;
+      let spec: ReturnType<typeof formatSpec> | undefined;
       try {
-        spec = formatSpec(trigger.format);
-        body = spec.render(report);
+        if (trigger.invalid !== undefined) {
+          body = invalidTriggerMessage(trigger.invalid);
+          contentType = 'text/plain; charset=utf-8';
+        } else {
+          spec = formatSpec(trigger.format);
+          body = spec.render(report);
+          contentType = spec.contentType;
+        }
       } catch (err) {
         handle.reportFault('rendering the triggered report', err);
         return replay();
@@ -118,15 +129,18 @@ export function replaceNodeResponseWithReport(
       }
       const length = typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength;
       const headers: Record<string, string> = {
-        'Content-Type': spec.contentType,
+        'Content-Type': contentType,
         'Content-Length': String(length),
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
       };
-      if (trigger.format !== 'html')
+      if (spec && trigger.format !== 'html')
         headers['Content-Disposition'] = `attachment; filename="prof-${report.meta.id}.${spec.ext}"`;
-      res.statusCode = 200;
-      original.writeHead.call(res, 200, headers);
+      // The status line is ours too: never the app's reason phrase (`200 Not Found`).
+      const status = spec ? 200 : 400;
+      res.statusCode = status;
+      res.statusMessage = STATUS_TEXT[status];
+      original.writeHead.call(res, status, STATUS_TEXT[status], headers);
       original.end.call(res, body);
       // The app's end() callback, if it gave one, still runs.
       const cb = callbackOf(endArgs);

@@ -1,4 +1,4 @@
-import { isOutputFormat, type OutputFormat } from '../formats.js';
+import { FORMAT_NAMES, isOutputFormat, type OutputFormat } from '../formats.js';
 import type { ResolvedOptions } from '../options.js';
 import type { RequestInfo } from '../types.js';
 
@@ -8,13 +8,25 @@ export interface Trigger {
   format: OutputFormat;
   /** Which trigger fired. */
   via: 'query' | 'header';
+  /** Set when the value named no format: the allowed caller gets a 400 listing the formats. */
+  invalid?: string;
 }
 
-/** `?profile`, `?profile=1`, `?profile=html` → html; `?profile=speedscope` → speedscope; anything else → html. */
-export function formatFromTriggerValue(value: string): OutputFormat {
+/** Values that ask for the default (HTML) report. */
+const DEFAULT_VALUES = new Set(['', '1', 'true', 'yes', 'on', 'html']);
+
+/** `?profile`, `?profile=1`, `?profile=html` → html; `?profile=speedscope` → speedscope; else undefined. */
+export function formatFromTriggerValue(value: string): OutputFormat | undefined {
   const v = value.trim().toLowerCase();
+  if (DEFAULT_VALUES.has(v)) return 'html';
   if (isOutputFormat(v)) return v;
-  return 'html';
+  return undefined;
+}
+
+/** The body of the 400 a trigger with an unknown format gets. */
+export function invalidTriggerMessage(value: string): string {
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return `prof: unknown report format ${JSON.stringify(shown)}; use one of: ${FORMAT_NAMES.join(', ')}\n`;
 }
 
 function queryValue(url: string, name: string): string | undefined {
@@ -61,5 +73,7 @@ export function parseTrigger(
   } catch (err) {
     onFault('allow predicate', err);
   }
-  return allowed ? { format: formatFromTriggerValue(value), via } : undefined;
+  if (!allowed) return undefined;
+  const format = formatFromTriggerValue(value);
+  return format ? { format, via } : { format: 'html', via, invalid: value };
 }

@@ -48,7 +48,7 @@ export function renderText(view: View, meta: ReportMeta, opts: ResolvedRenderOpt
   const line = (node: ViewNode, indent: string, childIndent: string): void => {
     const t = timeColor(c, view.total > 0 ? node.time / view.total : 0)(time(node.time));
     const hiddenText = (h: NonNullable<ViewNode['hidden']>): string =>
-      c.dim(`[${h.count} frames hidden]  ${h.libraries.join(', ')}`);
+      c.dim(`[${h.count} frame${h.count === 1 ? '' : 's'} hidden]  ${h.libraries.join(', ')}`);
     if (node.kind === 'group' && node.hidden) {
       out.push(`${indent}${t} ${hiddenText(node.hidden)}`);
     } else {
