@@ -36,3 +36,4 @@ export {
   renderTimelineText,
   type CpuProfileLoadOptions,
 } from './load/index.js';
+export { trimProfile } from './load/index.js';
