@@ -115,7 +115,7 @@ function buildProgram(): Command {
         'Saved runs: `prof list`; re-render one with `prof --load-prev ID [options]`.',
     )
     .usage('[options] script.js [args...]\n       prof [options] --load FILE | --load-prev ID\n       prof list')
-    .argument('[script]', 'the Node.js program to run (CommonJS or ESM)')
+    .argument('[script]', 'the Node.js program to run (CommonJS, ESM or TypeScript)')
     .argument('[args...]', "the program's own arguments")
     .addOption(
       new Option('-r, --renderer <name>', 'output format (default: from --outfile, else text)').choices(RENDERERS),

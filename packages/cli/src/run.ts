@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliOptions } from './program.js';
 import { ENV_INTERVAL, ENV_OUT, type ChildResult } from './protocol.js';
+import { typeScriptArgs } from './typescript.js';
 
 export interface RunResult {
   code: number | null;
@@ -24,12 +25,14 @@ function preloadPath(): string {
 
 /** Runs the program with our preload; its stdio, argv and exit status are its own. */
 export function runScript(script: string, args: string[], opts: CliOptions): Promise<RunResult> {
+  const typescript = typeScriptArgs(script, [...opts.import, ...opts.require]);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prof-run-'));
   const out = path.join(tmp, 'profile.json');
   const nodeArgs = [
     // Ours first: sampling starts before any loader (tsx) so the report covers the program's whole life.
     '--require',
     preloadPath(),
+    ...typescript,
     ...opts.import.flatMap((m) => ['--import', m]),
     ...opts.require.flatMap((m) => ['--require', m]),
     script,
