@@ -1,4 +1,5 @@
-export { main, chooseRenderer, parseRenderOptions, type CliOptions } from './main.js';
+export { main } from './main.js';
+export { chooseRenderer, parseRenderOptions, type CliOptions } from './program.js';
 export {
   sessionsDir,
   saveSession,

@@ -8,6 +8,7 @@ import { Session } from 'node:inspector';
 import { isMainThread } from 'node:worker_threads';
 
 import { ENV_INTERVAL, ENV_OUT, type ChildResult } from './protocol.js';
+import { remapFrames } from './sourcemaps.js';
 
 function post<T>(session: Session, method: string, params: object = {}): T {
   let result: T | undefined;
@@ -40,7 +41,8 @@ function start(out: string, interval: number): void {
 
   let workers = 0;
   let children = 0;
-  process.on('worker', () => void workers++);
+  // Node 20 announces the module-hooks thread of a loader (tsx) too: that is not the program's.
+  process.on('worker', (w: object) => void (w.constructor.name === 'InternalWorker' || workers++));
   const onChild = (): void => void children++;
   dc.subscribe('child_process', onChild);
 
@@ -50,7 +52,8 @@ function start(out: string, interval: number): void {
     written = true;
     const endedAt = nowUs();
     try {
-      const { profile } = post<{ profile: unknown }>(session, 'Profiler.stop');
+      const { profile } = post<{ profile: { nodes?: [] } }>(session, 'Profiler.stop');
+      remapFrames(profile);
       const result: ChildResult = { profile, startedAt, beganAt, endedAt, workers, children, reason };
       fs.writeFileSync(out, JSON.stringify(result));
     } catch (err) {

@@ -38,9 +38,21 @@ function stamp(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
 }
 
+/**
+ * Creates the sessions folder (and missing parents) 0700, as sessions hold command lines and paths;
+ * a folder of ours made by an older prof (0755) is tightened. A shared sticky folder such as /tmp
+ * given as PROF_DATA_DIR is left as it is.
+ */
+function privateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.statSync(dir);
+  const ours = typeof process.getuid !== 'function' || st.uid === process.getuid();
+  if (ours && (st.mode & 0o1000) === 0 && (st.mode & 0o077) !== 0) fs.chmodSync(dir, st.mode & 0o700);
+}
+
 /** Saves a session under an id like pyinstrument's (`2026-11-24T16-39-21`), then prunes old ones. */
 export function saveSession(session: Omit<Session, 'id' | 'format'>, dir = sessionsDir()): Session {
-  fs.mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   const base = stamp(new Date(session.startedAt));
   // Runs of the same second get -2, -3…; continue after the highest so a pruned id is not reused.
   let first = 1;
@@ -54,7 +66,7 @@ export function saveSession(session: Omit<Session, 'id' | 'format'>, dir = sessi
     const full: Session = { format: 'prof.session/1', id, ...session };
     try {
       // 'wx': two runs finishing in the same second never overwrite each other.
-      fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify(full), { flag: 'wx' });
+      fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify(full), { flag: 'wx', mode: 0o600 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && n < first + 1000) continue;
       throw err;

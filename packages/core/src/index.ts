@@ -40,4 +40,10 @@ export type { FrameInfo, FrameKind } from './tree/frames.js';
 export type { View, ViewNode } from './tree/view.js';
 export { DEFAULT_PASSES, type TreePass, type PassContext } from './tree/passes.js';
 export { getSharedSampler, SharedSampler } from './sampler/shared.js';
-export { isCpuProfile, reportFromCpuProfile, renderTimelineText, type CpuProfileLoadOptions } from './load/index.js';
+export {
+  isCpuProfile,
+  reportFromCpuProfile,
+  renderTimelineText,
+  trimProfile,
+  type CpuProfileLoadOptions,
+} from './load/index.js';
