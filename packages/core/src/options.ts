@@ -3,7 +3,16 @@ import { FORMAT_NAMES, isOutputFormat, type OutputFormat } from './formats.js';
 import type { FileNameInfo, ProfileOptions, ProfilerOptions, ResolvedOptions } from './option-types.js';
 import { proc } from './runtime.js';
 import type { Attribution, Logger, RenderOptions, RequestInfo, ResolvedRenderOptions, SamplerKind } from './types.js';
-import { check, fail, isFiniteNumber, isInteger, isStringArray, rejectUnknown, withDefaults } from './validate.js';
+import {
+  check,
+  fail,
+  isFiniteNumber,
+  isInteger,
+  isStringArray,
+  ownOptions,
+  rejectUnknown,
+  withDefaults,
+} from './validate.js';
 
 export type { Logger, RenderOptions, RequestInfo, ResolvedRenderOptions, SamplerKind };
 export type { FileNameInfo, ProfileOptions, ProfilerOptions, ResolvedOptions };
@@ -36,6 +45,9 @@ const RENDER_OPTION_NAMES = Object.keys(DEFAULTS.render) as (keyof RenderOptions
 const FILE_NAME_KEYS = ['timestamp', 'method', 'path', 'status', 'duration', 'id', 'ext'];
 
 /** Checks of the options profile() shares with the middleware (each gets the value over its default). */
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const common = {
   interval: (v: unknown): number =>
     check(
@@ -64,8 +76,8 @@ const common = {
 export function resolveRenderOptions(render: unknown, name = 'render'): RenderOptions {
   if (render === undefined) return {};
   if (typeof render !== 'object' || render === null || Array.isArray(render)) fail(name, 'an object', render);
-  rejectUnknown(render, RENDER_OPTION_NAMES, `${name}.`);
-  const r = render as RenderOptions;
+  const r = ownOptions(render) as RenderOptions;
+  rejectUnknown(r, RENDER_OPTION_NAMES, `${name}.`);
   for (const key of ['showAll', 'color', 'unicode'] as const) {
     if (r[key] !== undefined && typeof r[key] !== 'boolean') fail(`${name}.${key}`, 'a boolean', r[key]);
   }
@@ -81,14 +93,15 @@ export function resolveRenderOptions(render: unknown, name = 'render'): RenderOp
   for (const key of ['hide', 'show'] as const) {
     if (r[key] !== undefined && !isStringArray(r[key])) fail(`${name}.${key}`, 'an array of glob strings', r[key]);
   }
-  return { ...r };
+  return r;
 }
 
 // profile() prints nothing itself: its default logger only warns.
 const quietLogger: Logger = { info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) };
 
 /** profile()'s options, validated by the middleware's checks (unknown keys are let through). */
-export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileOptions {
+export function resolveProfileOptions(raw: ProfileOptions): ResolvedProfileOptions {
+  const options = ownOptions(raw);
   const o = withDefaults({ ...DEFAULTS, logger: quietLogger }, options);
   return {
     interval: common.interval(o.interval),
@@ -144,8 +157,9 @@ function resolveFileName(fileName: ProfilerOptions['fileName']): ResolvedOptions
  * Validates every option once, when the middleware is created: the user's options spread over
  * DEFAULTS, each checked. Throws a TypeError naming the option.
  */
-export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) fail('options', 'an object', opts);
+export function resolveOptions(raw: ProfilerOptions = {}): ResolvedOptions {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('options', 'an object', raw);
+  const opts = ownOptions(raw);
   rejectUnknown(opts, OPTION_NAMES, '');
   const o = withDefaults(DEFAULTS, opts);
   const bool = (name: 'printEachRequest' | 'serverTiming'): boolean =>
@@ -171,7 +185,12 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
     (v) => isInteger(v, 1, 1000),
     'an integer between 1 and 1000',
   );
-  const maxDuration = number('maxDuration', (v) => v > 0, 'a number of milliseconds > 0');
+  // Node clamps a timer above 2³¹−1 ms to 1 ms: such a bound would cut every request at once.
+  const maxDuration = number(
+    'maxDuration',
+    (v) => v > 0 && v <= MAX_TIMER_MS,
+    `a number of milliseconds in (0, ${MAX_TIMER_MS}]`,
+  );
   const attribution = common.attribution(o.attribution);
   const maxFiles =
     o.maxFiles === undefined

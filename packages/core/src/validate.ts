@@ -51,10 +51,18 @@ export function check<T>(name: string, value: unknown, ok: (v: unknown) => boole
   return value as T;
 }
 
+/**
+ * The object's own enumerable properties on a null prototype: options are read from here, so a
+ * polluted `Object.prototype.outputDir` can neither add an option nor fill an unset one.
+ */
+export function ownOptions<T extends object>(obj: T): T {
+  return Object.assign(Object.create(null) as object, obj) as T;
+}
+
 /** `defaults` with every option the user set (undefined and null mean unset) spread over them, once. */
 export function withDefaults<D extends object, O extends object>(defaults: D, opts: O): WithDefaults<D, O> {
   const set = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined && v !== null));
-  return { ...defaults, ...set } as WithDefaults<D, O>;
+  return ownOptions({ ...defaults, ...set }) as WithDefaults<D, O>;
 }
 
 /** The user's options over the defaults: a defaulted key has the user's type or the default's. */

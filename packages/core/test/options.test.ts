@@ -29,6 +29,8 @@ describe('options are validated once, at construction', () => {
     ['sampler', { sampler: 'perf' }, /`sampler`.*'auto', 'native' or 'inspector'/],
     ['maxConcurrent', { maxConcurrent: 0 }, /`maxConcurrent`/],
     ['maxDuration', { maxDuration: -5 }, /`maxDuration`/],
+    // Issue 16: above 2³¹−1 ms Node clamps the timer to 1 ms, cutting every request at once.
+    ['maxDuration', { maxDuration: 3e9 }, /`maxDuration`.*2147483647/],
     // Added with the hardening work (issue 8): the cases the table above did not cover.
     ['interval', { interval: 10 }, /`interval`.*between 50 and 1000000/],
     ['enabled', { enabled: Number.NaN }, /`enabled`.*rate in 0\.\.1/],
@@ -111,5 +113,25 @@ describe('options are validated once, at construction', () => {
     expect(createProfiler({ enabled: false, queryParam: 'profile', allow: () => true }).inert).toBe(false);
     expect(createProfiler({ enabled: false, header: 'x-profile', allow: () => true }).inert).toBe(false);
     expect(createProfiler({ enabled: false, queryParam: 'profile' }).inert).toBe(true); // asking is not enough
+  });
+});
+
+describe('options are read from their own properties only', () => {
+  it('a polluted Object.prototype neither sets nor fills an option', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const polluted = { outputDir: '/tmp/evil', allow: () => true, queryParam: 'p', showAll: true, interval: 50 };
+    Object.assign(proto, polluted);
+    try {
+      const o = resolveOptions({ render: {} });
+      expect(o.outputDir).toBeUndefined();
+      expect(o.allow).toBeUndefined();
+      expect(o.queryParam).toBeUndefined();
+      expect(o.interval).toBe(1000);
+      expect(o.render.showAll).toBe(false);
+      const p = createProfiler({ printEachRequest: false });
+      expect(p.options.outputDir).toBeUndefined();
+    } finally {
+      for (const k of Object.keys(polluted)) delete proto[k];
+    }
   });
 });
