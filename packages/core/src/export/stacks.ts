@@ -1,3 +1,4 @@
+import { reportTitle as titleOf } from '../frame-kinds.js';
 import type { Report } from '../report.js';
 import { builtin } from '../runtime.js';
 import type { CallFrame } from '../sampler/backend.js';
@@ -101,10 +102,7 @@ export function framesOf(x: Pick<ExportStacks, 'stackParent' | 'stackFrame'>, st
 
 /** What a report is called in tools' title bars: `GET /users/7 (200)` or the profiled function's name. */
 export function reportTitle(report: Report): string {
-  const m = report.meta;
-  if (m.method || m.path)
-    return `${m.method ?? ''} ${m.path ?? ''}${m.status !== undefined ? ` (${m.status})` : ''}`.trim();
-  return m.name ?? `prof ${m.id}`;
+  return titleOf(report.meta);
 }
 
 /** A script location as a URL DevTools and pprof tools can open: `file://` for absolute paths. */

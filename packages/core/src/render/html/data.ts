@@ -1,18 +1,6 @@
 import { exportStacks } from '../../export/stacks.js';
 import type { Report, ReportMeta } from '../../report.js';
-
-/** Frame kinds, as small numbers in the embedded data. */
-export const KIND_CODES: readonly string[] = [
-  'app',
-  'library',
-  'native',
-  'idle',
-  'program',
-  'gc',
-  'root',
-  'prof',
-  'await',
-];
+import { KIND_CODES } from '../../frame-kinds.js';
 
 /**
  * What the HTML viewer embeds, compact so a 60 s profile stays small:
