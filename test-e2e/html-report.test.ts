@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     writeFileSync(file, report.html());
     const { page, attempted, errors } = await open(file);
 
-    await expect(page.locator('#title').textContent()).resolves.toBe('GET /cpu?n=2000000');
+    await expect(page.locator('#title').textContent()).resolves.toBe('GET /cpu?n=2000000 (200)');
     await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe('/cpu');
     await expect(page.locator('#meta [data-field="status"] b').textContent()).resolves.toBe('200');
     await expect(page.locator('#meta [data-field="samples"] b').textContent()).resolves.toBe(
@@ -154,7 +154,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     writeFileSync(file, html);
     const { page, attempted, errors } = await open(file);
     await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
-    await expect(page.locator('#title').textContent()).resolves.toBe('GET /<script>x</script>');
+    await expect(page.locator('#title').textContent()).resolves.toBe('GET /<script>x</script> (200)');
     await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe(
       `"><script>window.__pwned=3</script>`,
     );
@@ -163,7 +163,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     expect(names).toContain(evilName);
     await expect(page.locator('img').count()).resolves.toBe(0);
     await expect(page.locator('script').count()).resolves.toBe(2);
-    await expect(page.evaluate(() => document.title)).resolves.toBe('prof: GET /<script>x</script>');
+    await expect(page.evaluate(() => document.title)).resolves.toBe('prof: GET /<script>x</script> (200)');
     await page.screenshot({ path: path.join(outDir, 'escaping.png'), fullPage: true });
     expect(attempted).toEqual([]);
     expect(errors).toEqual([]);

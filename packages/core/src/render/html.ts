@@ -1,7 +1,8 @@
+import { reportTitle } from '../frame-kinds.js';
 import type { Report } from '../report.js';
 import { buildHtmlData } from './html/data.js';
 import { VIEWER_CSS } from './html/style.js';
-import { viewerMain } from './html/viewer.js';
+import { VIEWER_JS } from './html/viewer.generated.js';
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -27,8 +28,7 @@ function nonce(): string {
 export function renderHtml(report: Report): string {
   const data = jsonForScript(buildHtmlData(report));
   const n = nonce();
-  const m = report.meta;
-  const title = m.method || m.path ? `${m.method ?? ''} ${m.path ?? ''}`.trim() : (m.name ?? 'profile');
+  const title = reportTitle(report.meta);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +56,7 @@ export function renderHtml(report: Report): string {
 </main>
 <div id="tip"></div>
 <script type="application/json" id="prof-data">${data}</script>
-<script nonce="${n}">(${viewerMain.toString()})();</script>
+<script nonce="${n}">${VIEWER_JS}</script>
 </body>
 </html>
 `;
