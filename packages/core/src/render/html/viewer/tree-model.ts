@@ -20,8 +20,11 @@ export interface CallNode {
 export interface CallTree {
   frames: Frame[];
   root: CallNode;
-  /** Per frame, the key core merges by: the same function reached through different paths is one line. */
-  identity: string[];
+  /**
+   * Per frame, the first frame with its name, file, line and column: core merges lines by those
+   * (the same function reached through different paths is one line).
+   */
+  canonical: number[];
 }
 
 export interface Row {
@@ -73,8 +76,15 @@ export function callTree(data: TreeData): CallTree {
   root.total += root.self;
   for (const node of nodes) node.children.sort((a, b) => b.total - a.total);
   root.children.sort((a, b) => b.total - a.total);
-  const identity = data.frames.map((f) => `${f[0]}\u0000${f[1]}\u0000${f[2]}\u0000${f[3]}`);
-  return { frames: data.frames, root, identity };
+  const first = new Map<string, number>();
+  const canonical = data.frames.map((f, i) => {
+    const id = `${f[0]}\u0000${f[1]}\u0000${f[2]}\u0000${f[3]}`;
+    const seen = first.get(id);
+    if (seen !== undefined) return seen;
+    first.set(id, i);
+    return i;
+  });
+  return { frames: data.frames, root, canonical };
 }
 
 export function kindOf(tree: CallTree, frame: number): FrameKind {
@@ -171,7 +181,7 @@ export function buildRows(tree: CallTree, opts: RowOptions): Row[] {
     for (const r of rows) {
       r.parent = parent;
       r.depth = parent ? parent.depth + 1 : 0;
-      r.key = `${parent ? parent.key : ''}\u0001${identity(tree, r)}`;
+      r.key = `${parent ? parent.key : ''}/${identity(tree, r)}`;
       if (r.hidden && opts.revealed?.has(r.key)) r.children = unfold(r);
       link(r.children, r);
     }
@@ -185,8 +195,9 @@ export function buildRows(tree: CallTree, opts: RowOptions): Row[] {
 }
 
 function identity(tree: CallTree, r: Row): string {
-  if (r.kind === 'group') return `group\u0000${r.hidden?.libraries.join(',')}`;
-  return r.kind === 'self' ? 'self' : `frame\u0000${tree.identity[r.frame]}`;
+  // Short: every row's key repeats its ancestors' identities.
+  if (r.kind === 'group') return `g${r.hidden?.libraries.join(',')}`;
+  return r.kind === 'self' ? 's' : `f${tree.canonical[r.frame]}`;
 }
 
 /** The same function reached through different hidden paths is one line (core's mergeSiblings). */
