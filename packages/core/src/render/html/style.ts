@@ -22,7 +22,7 @@ input[type=search]{width:220px}
 .tog{width:14px;display:inline-block;color:var(--muted);cursor:pointer;flex:none}
 .time{width:84px;text-align:right;flex:none;padding-right:8px}
 .bar{width:60px;height:6px;background:var(--line);border-radius:3px;margin-right:10px;flex:none;overflow:hidden}.bar i{display:block;height:100%;background:var(--app)}
-.fn{font-weight:600;overflow:hidden;text-overflow:ellipsis}.row.lib .fn,.row.group .fn{color:var(--lib)}.row.sys .fn,.row.self .fn{color:var(--muted);font-weight:400}
+.fn{font-weight:600;overflow:hidden;text-overflow:ellipsis;flex:none;max-width:60%}.row.lib .fn,.row.group .fn{color:var(--lib)}.row.sys .fn,.row.self .fn{color:var(--muted);font-weight:400}
 .loc{color:var(--muted);margin-left:12px;overflow:hidden;text-overflow:ellipsis;flex-shrink:10}
 /* A long list of hidden libraries shrinks first (full list in its title), not the page sideways. */
 .tag{margin-left:10px;color:var(--lib);font-size:11px;border:1px solid var(--line);border-radius:3px;padding:0 4px;cursor:pointer;
