@@ -42,8 +42,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
   });
 
   /** Opens a file with every request but that file aborted; returns what was attempted and any errors. */
-  async function open(file: string): Promise<{ page: Page; attempted: string[]; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  async function open(file: string, width = 1280): Promise<{ page: Page; attempted: string[]; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
     const fileUrl = pathToFileURL(file).href;
     const attempted: string[] = [];
     const errors: string[] = [];
@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     writeFileSync(file, report.html());
     const { page, attempted, errors } = await open(file);
 
-    await expect(page.locator('#title').textContent()).resolves.toBe('GET /cpu?n=2000000');
+    await expect(page.locator('#title').textContent()).resolves.toBe('GET /cpu?n=2000000 (200)');
     await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe('/cpu');
     await expect(page.locator('#meta [data-field="status"] b').textContent()).resolves.toBe('200');
     await expect(page.locator('#meta [data-field="samples"] b').textContent()).resolves.toBe(
@@ -154,7 +154,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     writeFileSync(file, html);
     const { page, attempted, errors } = await open(file);
     await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
-    await expect(page.locator('#title').textContent()).resolves.toBe('GET /<script>x</script>');
+    await expect(page.locator('#title').textContent()).resolves.toBe('GET /<script>x</script> (200)');
     await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe(
       `"><script>window.__pwned=3</script>`,
     );
@@ -163,7 +163,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     expect(names).toContain(evilName);
     await expect(page.locator('img').count()).resolves.toBe(0);
     await expect(page.locator('script').count()).resolves.toBe(2);
-    await expect(page.evaluate(() => document.title)).resolves.toBe('prof: GET /<script>x</script>');
+    await expect(page.evaluate(() => document.title)).resolves.toBe('prof: GET /<script>x</script> (200)');
     await page.screenshot({ path: path.join(outDir, 'escaping.png'), fullPage: true });
     expect(attempted).toEqual([]);
     expect(errors).toEqual([]);
@@ -205,6 +205,54 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     await page.click('#tab-flame');
     await expect(page.locator('#resampled').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(outDir, 'sixty-seconds-flame.png') });
+    expect(attempted).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a long list of hidden libraries truncates in its line instead of scrolling the page sideways', async () => {
+    // handler -> 30 library frames, each from its own package -> work: one line with a 29-library tag.
+    const b = new SamplesBuilder();
+    const at = (rel: string): string => pathToFileURL(path.resolve(rel)).href;
+    const frame = (name: string, url: string): number =>
+      b.frame({ functionName: name, url, lineNumber: 1, columnNumber: 1 });
+    let st = b.stack(-1, frame('handler', at('src/handler.js')));
+    for (let i = 0; i < 30; i++)
+      st = b.stack(st, frame(`layer${i}`, at(`node_modules/a-rather-long-package-name-${i}/index.js`)));
+    st = b.stack(st, frame('work', at('src/work.js')));
+    for (let i = 1; i <= 50; i++) b.sample(st, 1e9 + i * 1000);
+    const deep = new Report(b.build(1e9, 1e9 + 50_000, 1000), {
+      ...report.meta,
+      path: '/many-libraries',
+      duration: 50,
+      sampleCount: 50,
+    });
+    const file = path.join(outDir, 'many-libraries.html');
+    writeFileSync(file, deep.html());
+    const { page, attempted, errors } = await open(file, 1024);
+    const tag = page.locator('#tree .row .tag').first();
+    await expect(tag.textContent()).resolves.toMatch(/^29 frames hidden: .*a-rather-long-package-name-29$/);
+    const layout = await page.evaluate(() => {
+      const t = document.querySelector('#tree .row .tag') as HTMLElement;
+      return {
+        pageWidth: document.documentElement.scrollWidth,
+        viewport: document.documentElement.clientWidth,
+        tagRight: t.getBoundingClientRect().right,
+        tagCut: t.scrollWidth > t.clientWidth,
+      };
+    });
+    expect(layout.pageWidth).toBeLessThanOrEqual(layout.viewport);
+    expect(layout.tagRight).toBeLessThanOrEqual(layout.viewport);
+    expect(layout.tagCut).toBe(true);
+    // The tag gives way, not the function name; the app code below the folded libraries is on screen.
+    await expect(
+      page.evaluate(() => {
+        const fn = document.querySelectorAll<HTMLElement>('#tree .row .fn')[1]!;
+        return fn.scrollWidth <= fn.clientWidth;
+      }),
+    ).resolves.toBe(true);
+    await expect(page.locator('#tree .row .fn', { hasText: /^work$/ }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(outDir, 'many-libraries.png') });
     expect(attempted).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();

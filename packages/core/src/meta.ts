@@ -39,14 +39,4 @@ export function assembleMeta(samples: Samples, fields: MetaFields): ReportMeta {
   };
 }
 
-/**
- * What a report is called in title bars: `GET /users/7 (200)`, or the profiled function's name.
- * `status: false` leaves the status out; `fallback` names a report that has neither.
- */
-export function reportTitle(meta: ReportMeta, { status = true, fallback = `prof ${meta.id}` } = {}): string {
-  if (meta.method || meta.path) {
-    const code = status && meta.status !== undefined ? ` (${meta.status})` : '';
-    return `${meta.method ?? ''} ${meta.path ?? ''}${code}`.trim();
-  }
-  return meta.name ?? fallback;
-}
+export { reportTitle } from './frame-kinds.js';

@@ -1,9 +1,9 @@
 import type { ExportStacks } from '../export/stacks.js';
-import { reportTitle } from '../meta.js';
+import { reportTitle } from '../frame-kinds.js';
 import type { ReportMeta } from '../types.js';
 import { buildHtmlData } from './html/data.js';
 import { VIEWER_CSS } from './html/style.js';
-import { viewerMain } from './html/viewer.js';
+import { VIEWER_JS } from './html/viewer.generated.js';
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -29,7 +29,7 @@ function nonce(): string {
 export function renderHtml(stacks: ExportStacks, meta: ReportMeta): string {
   const data = jsonForScript(buildHtmlData(stacks, meta));
   const n = nonce();
-  const title = reportTitle(meta, { status: false, fallback: 'profile' });
+  const title = reportTitle(meta);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -57,7 +57,7 @@ export function renderHtml(stacks: ExportStacks, meta: ReportMeta): string {
 </main>
 <div id="tip"></div>
 <script type="application/json" id="prof-data">${data}</script>
-<script nonce="${n}">(${viewerMain.toString()})();</script>
+<script nonce="${n}">${VIEWER_JS}</script>
 </body>
 </html>
 `;

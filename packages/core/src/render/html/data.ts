@@ -1,18 +1,6 @@
 import type { ExportStacks } from '../../export/stacks.js';
+import { KIND_CODES } from '../../frame-kinds.js';
 import type { ReportMeta } from '../../types.js';
-
-/** Frame kinds, as small numbers in the embedded data. */
-export const KIND_CODES: readonly string[] = [
-  'app',
-  'library',
-  'native',
-  'idle',
-  'program',
-  'gc',
-  'root',
-  'prof',
-  'await',
-];
 
 /**
  * What the HTML viewer embeds, compact so a 60 s profile stays small:

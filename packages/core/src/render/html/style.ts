@@ -16,13 +16,17 @@ input[type=search]{width:220px}
 .spacer{flex:1}
 #tree{font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:6px 0 40px}
 .row{display:flex;align-items:center;white-space:nowrap;padding:0 16px;cursor:default}
+/* Rows off screen skip layout and paint: a search in a 60 s profile can list tens of thousands. */
+.row{content-visibility:auto;contain-intrinsic-size:auto 18px}
 .row:hover{background:rgba(127,127,127,.08)}.row.sel{background:var(--sel);outline:none}
 .tog{width:14px;display:inline-block;color:var(--muted);cursor:pointer;flex:none}
 .time{width:84px;text-align:right;flex:none;padding-right:8px}
 .bar{width:60px;height:6px;background:var(--line);border-radius:3px;margin-right:10px;flex:none;overflow:hidden}.bar i{display:block;height:100%;background:var(--app)}
-.fn{font-weight:600}.row.lib .fn,.row.group .fn{color:var(--lib)}.row.sys .fn,.row.self .fn{color:var(--muted);font-weight:400}
-.loc{color:var(--muted);margin-left:12px;overflow:hidden;text-overflow:ellipsis}
-.tag{margin-left:10px;color:var(--lib);font-size:11px;border:1px solid var(--line);border-radius:3px;padding:0 4px;cursor:pointer}
+.fn{font-weight:600;overflow:hidden;text-overflow:ellipsis;flex:none;max-width:60%}.row.lib .fn,.row.group .fn{color:var(--lib)}.row.sys .fn,.row.self .fn{color:var(--muted);font-weight:400}
+.loc{color:var(--muted);margin-left:12px;overflow:hidden;text-overflow:ellipsis;flex-shrink:10}
+/* A long list of hidden libraries shrinks first (full list in its title), not the page sideways. */
+.tag{margin-left:10px;color:var(--lib);font-size:11px;border:1px solid var(--line);border-radius:3px;padding:0 4px;cursor:pointer;
+  overflow:hidden;text-overflow:ellipsis;flex-shrink:100;min-width:6em}
 mark{background:var(--hl);color:inherit;border-radius:2px}
 .empty{padding:16px;color:var(--muted)}
 #flame{position:relative;padding:0 16px 16px}

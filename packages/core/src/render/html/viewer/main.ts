@@ -1,0 +1,67 @@
+import { reportTitle } from '../../../frame-kinds.js';
+import type { HtmlData } from '../data.js';
+import { byId, el } from './dom.js';
+import { mountFlame } from './flame.js';
+import { callTree } from './tree-model.js';
+import { mountTreeView } from './tree-view.js';
+
+// The report viewer's entry point: scripts/bundle-viewer.mjs bundles it into an IIFE that
+// render/html.ts inlines next to the data (`<script type="application/json" id="prof-data">`).
+
+function header(meta: HtmlData['meta']): void {
+  const title = reportTitle(meta);
+  document.title = `prof: ${title}`;
+  byId('title').textContent = title;
+  const items: [string, string][] = [];
+  if (meta.route) items.push(['route', String(meta.route)]);
+  if (meta.status !== undefined) items.push(['status', String(meta.status)]);
+  items.push(['recorded', new Date(meta.startedAt).toLocaleString()]);
+  items.push(['duration', `${Number(meta.duration).toFixed(1)} ms`]);
+  items.push(['CPU time', `${Number(meta.cpuTime).toFixed(1)} ms`]);
+  items.push(['samples', String(meta.sampleCount)]);
+  items.push(['interval', `${meta.interval} µs`]);
+  items.push(['sampler', meta.sampler]);
+  if (meta.truncated) items.push(['truncated', 'yes (maxDuration)']);
+  for (const [k, v] of items) {
+    const s = el('span', undefined, `${k} `);
+    s.appendChild(el('b', undefined, v));
+    s.dataset.field = k;
+    byId('meta').appendChild(s);
+  }
+}
+
+function main(): void {
+  const data = JSON.parse(byId('prof-data').textContent || '{}') as HtmlData;
+  const total = Math.max(data.total, 1);
+  header(data.meta);
+
+  let view: 'tree' | 'flame' = 'tree';
+  const tree = mountTreeView(callTree(data), total, () => view === 'tree');
+  const flame = mountFlame(data, total);
+  const show = (v: 'tree' | 'flame'): void => {
+    view = v;
+    byId('tab-tree').setAttribute('aria-selected', String(v === 'tree'));
+    byId('tab-flame').setAttribute('aria-selected', String(v === 'flame'));
+    byId('tree-view').hidden = v !== 'tree';
+    byId('flame-view').hidden = v !== 'flame';
+    for (const e of Array.from(document.querySelectorAll<HTMLElement>('.tree-only'))) e.hidden = v !== 'tree';
+    if (v === 'flame') flame.draw();
+  };
+  byId('tab-tree').addEventListener('click', () => show('tree'));
+  byId('tab-flame').addEventListener('click', () => show('flame'));
+  window.addEventListener('resize', () => {
+    if (view === 'flame') flame.draw();
+  });
+  byId('search').addEventListener('input', (ev) => {
+    const q = (ev.target as HTMLInputElement).value.trim().toLowerCase();
+    tree.setQuery(q);
+    flame.setQuery(q);
+    // The flame view redraws when shown; drawing a hidden 60 s timeline would cost seconds per key.
+    if (view === 'flame') flame.draw();
+  });
+
+  show('tree');
+  document.body.dataset.ready = 'true';
+}
+
+main();
