@@ -100,6 +100,11 @@ export interface ProfilerOptions {
    * further reports skip their files (counted in stats.droppedWrites). Default 64.
    */
   maxPendingWrites?: number;
+  /**
+   * Report frames of compiled or bundled code at their sources (file, line, original name) through
+   * the scripts' source maps, read when a kept report is first rendered. Default true.
+   */
+  sourceMaps?: boolean;
 }
 
 export interface ResolvedRenderOptions {
@@ -135,6 +140,7 @@ export interface ResolvedOptions {
   attribution: 'context' | 'window';
   maxFiles: number | undefined;
   maxPendingWrites: number;
+  sourceMaps: boolean;
 }
 
 export const DEFAULT_FILE_NAME = '{timestamp}-{method}-{path}.{ext}';
@@ -160,6 +166,7 @@ const OPTION_NAMES = [
   'attribution',
   'maxFiles',
   'maxPendingWrites',
+  'sourceMaps',
 ] as const satisfies readonly (keyof ProfilerOptions)[];
 
 const RENDER_OPTION_NAMES = [
@@ -377,6 +384,7 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
     attribution,
     maxFiles,
     maxPendingWrites,
+    sourceMaps: bool('sourceMaps', true),
   };
 }
 

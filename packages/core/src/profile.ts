@@ -20,6 +20,8 @@ export interface ProfileOptions {
   logger?: Logger;
   /** 'context' (default): only fn's own async context; 'window': everything the thread ran meanwhile. */
   attribution?: 'context' | 'window';
+  /** Frames of compiled or bundled code at their sources, through source maps. Default true. */
+  sourceMaps?: boolean;
 }
 
 const quietLogger: Logger = { info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) };
@@ -39,6 +41,10 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   const attribution = options.attribution ?? 'context';
   if (attribution !== 'context' && attribution !== 'window') {
     throw new TypeError(`prof: option \`attribution\` must be 'context' or 'window'; got ${String(attribution)}`);
+  }
+  const sourceMaps = options.sourceMaps ?? true;
+  if (typeof sourceMaps !== 'boolean') {
+    throw new TypeError(`prof: option \`sourceMaps\` must be a boolean; got ${String(sourceMaps)}`);
   }
   const startedAt = new Date().toISOString();
   const timeline = attribution === 'context' ? getContextTimeline() : undefined;
@@ -69,5 +75,7 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
       truncated: false,
     },
     render,
+    false,
+    { sourceMaps, logger: options.logger ?? quietLogger },
   );
 }

@@ -1,4 +1,4 @@
-import { fillRenderOptions, type RenderOptions, type ResolvedRenderOptions } from './options.js';
+import { fillRenderOptions, type Logger, type RenderOptions, type ResolvedRenderOptions } from './options.js';
 import { formatSpec, type OutputFormat } from './export/formats.js';
 import { renderCollapsed } from './export/collapsed.js';
 import { renderCpuProfile } from './export/cpuprofile.js';
@@ -8,6 +8,7 @@ import { renderHtml } from './render/html.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
 import type { Samples } from './samples.js';
+import { resolveSourceMaps } from './sourcemap/index.js';
 import { buildCallTree, type CallNode } from './tree/build.js';
 import { FrameClassifier } from './tree/frames.js';
 import { buildView, makeHidePredicate, type View } from './tree/view.js';
@@ -39,6 +40,14 @@ export interface ReportMeta {
   [key: string]: unknown;
 }
 
+/** Where a report's frames are located: through source maps (default) or as V8 recorded them. */
+export interface ReportSourceOptions {
+  /** Default true. */
+  sourceMaps?: boolean;
+  /** Receives one warning per unusable source map. Default console. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
 let counter = 0;
 export function nextReportId(): string {
   counter = (counter + 1) % 1e9;
@@ -67,17 +76,44 @@ export function cpuTimeOfSamples(samples: Samples): number {
  */
 export class Report {
   readonly meta: ReportMeta;
-  readonly samples: Samples;
+  /** The samples as V8 recorded them: frames at their compiled locations. */
+  readonly recorded: Samples;
   private readonly defaults: RenderOptions;
   private readonly colorDefault: boolean;
+  private readonly sources: ReportSourceOptions;
+  private located: Samples | undefined;
   private treeCache: CallNode | undefined;
   private classifier: FrameClassifier | undefined;
 
-  constructor(samples: Samples, meta: ReportMeta, defaults: RenderOptions = {}, colorDefault = false) {
-    this.samples = samples;
+  constructor(
+    samples: Samples,
+    meta: ReportMeta,
+    defaults: RenderOptions = {},
+    colorDefault = false,
+    sources: ReportSourceOptions = {},
+  ) {
+    this.recorded = samples;
     this.meta = meta;
     this.defaults = defaults;
     this.colorDefault = colorDefault;
+    this.sources = sources;
+  }
+
+  /**
+   * The samples every rendering starts from: frames at their original source locations where
+   * source maps say so. Maps are read here, on first use, so a report nobody renders reads none.
+   */
+  get samples(): Samples {
+    if (this.located) return this.located;
+    const { sourceMaps = true, logger = console } = this.sources;
+    const warn = (m: string): void => {
+      try {
+        logger.warn(m);
+      } catch {
+        // A logger that throws is not ours to fix.
+      }
+    };
+    return (this.located = sourceMaps ? resolveSourceMaps(this.recorded, warn) : this.recorded);
   }
 
   /** The aggregated call tree (prof's own frames and V8's root removed). */

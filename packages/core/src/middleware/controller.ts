@@ -198,7 +198,10 @@ export class Profiler {
       interval: sampler.interval,
       sampler: sampler.name,
     };
-    return new Report(samples, full, this.options.render, this.colorDefault);
+    return new Report(samples, full, this.options.render, this.colorDefault, {
+      sourceMaps: this.options.sourceMaps,
+      logger: this.options.logger,
+    });
   }
 }
 
