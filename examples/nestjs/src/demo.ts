@@ -8,8 +8,8 @@ import { createApp } from './app.module.js';
 const outputDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'profiles');
 const output = (['html', 'text', 'json', 'speedscope'] as OutputFormat[]).filter((f) => f in OUTPUT_FORMATS);
 const routes: Record<string, string[]> = {
-  express: ['/articles?q=node+cpu+loop', '/cpu?n=1000000', '/error'],
-  fastify: ['/articles?q=cache+stream'],
+  express: ['/articles?q=node+cpu+loop', '/articles?q=cache+stream', '/cpu?n=1000000', '/error'],
+  fastify: ['/articles?q=event+loop'],
 };
 
 for (const platform of ['express', 'fastify'] as const) {

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import type { RankedArticle } from './article.entity.js';
-import type { ArticleService } from './article.service.js';
+// A value import: Nest injects by the constructor's emitted parameter types.
+import { ArticleService } from './article.service.js';
 
 @Controller('articles')
 export class ArticleController {

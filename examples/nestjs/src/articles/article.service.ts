@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Article, RankedArticle } from './article.entity.js';
-import type { ArticleRepository } from './article.repository.js';
+// A value import: Nest injects by the constructor's emitted parameter types.
+import { ArticleRepository } from './article.repository.js';
 
 /** The business layer: fetch through the repository, then rank in JavaScript (the CPU part). */
 @Injectable()
