@@ -113,7 +113,10 @@ export class Report {
         // A logger that throws is not ours to fix.
       }
     };
-    return (this.located = sourceMaps ? resolveSourceMaps(this.recorded, warn) : this.recorded);
+    if (!sourceMaps) return (this.located = this.recorded);
+    const classifier = (this.classifier ??= new FrameClassifier());
+    // prof's own frames are spliced out of every tree: their maps would be read for nothing.
+    return (this.located = resolveSourceMaps(this.recorded, warn, (url) => classifier.isOwn(url)));
   }
 
   /** The aggregated call tree (prof's own frames and V8's root removed). */

@@ -106,14 +106,19 @@ export class SourceMapCache {
 
   /**
    * The frames at their original source locations where a source map says so, same indices; the
-   * input array itself when none maps. Unusable maps are reported once through `warn`. Never throws.
+   * input array itself when none maps. Unusable maps are reported once through `warn`; scripts
+   * for which `skip` says true are left alone. Never throws.
    */
-  resolve(frames: readonly CallFrame[], warn: (message: string) => void): readonly CallFrame[] {
+  resolve(
+    frames: readonly CallFrame[],
+    warn: (message: string) => void,
+    skip: (url: string) => boolean = () => false,
+  ): readonly CallFrame[] {
     let out: CallFrame[] | undefined;
     try {
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]!;
-        if (f.url === '' || f.lineNumber <= 0 || f.url.startsWith('node:')) continue;
+        if (f.url === '' || f.lineNumber <= 0 || f.url.startsWith('node:') || skip(f.url)) continue;
         const mapped = this.locate(f, warn);
         if (mapped) (out ??= frames.slice())[i] = mapped;
       }
@@ -205,7 +210,11 @@ export const sharedSourceMaps: SourceMapCache = new SourceMapCache();
  * The samples with their frames at the original source locations (and names, where minified)
  * that the scripts' source maps give; the same object when nothing maps. Never throws.
  */
-export function resolveSourceMaps(samples: Samples, warn: (message: string) => void): Samples {
-  const frames = sharedSourceMaps.resolve(samples.frames, warn);
+export function resolveSourceMaps(
+  samples: Samples,
+  warn: (message: string) => void,
+  skip?: (url: string) => boolean,
+): Samples {
+  const frames = sharedSourceMaps.resolve(samples.frames, warn, skip);
   return frames === samples.frames ? samples : { ...samples, frames: frames as CallFrame[] };
 }
