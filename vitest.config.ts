@@ -18,6 +18,8 @@ export default defineConfig({
     // Two cores: sampling tests measure shares of CPU, so keep the machine from being oversubscribed.
     maxWorkers: 2,
     minWorkers: 1,
+    // The NestJS example is TypeScript: built by tsc (when stale) before the suites load it.
+    globalSetup: ['test-e2e/build-examples.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

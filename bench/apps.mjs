@@ -94,10 +94,16 @@ export async function startApp(adapter, options) {
     }
     case 'nest-express':
     case 'nest-fastify': {
-      const nestApp = new URL('nestjs/app.mjs', examples);
-      const { createApp, decorate } = await import(nestApp.href);
+      // The TypeScript example as tsc built it (`pnpm bench` builds it with the packages).
+      const nestApp = new URL('nestjs/dist/app.module.js', examples);
+      const { createApp } = await import(nestApp.href);
       const require = createRequire(fileURLToPath(nestApp));
       const { Controller, Get, Header } = await import(require.resolve('@nestjs/common'));
+      const decorate = (target, key, ...decorators) => {
+        if (key === undefined) for (const d of decorators) d(target);
+        else
+          for (const d of decorators) d(target.prototype, key, Object.getOwnPropertyDescriptor(target.prototype, key));
+      };
       class BenchController {
         helloRoute() {
           return 'hello world';

@@ -2,7 +2,7 @@
 //   BENCH_MODE=quick|full (default full; or --quick / --full)
 //   BENCH_ADAPTERS=express,koa,...   adapters for the overhead table (default: all in full,
 //                                    express in quick)
-//   BENCH_SECTIONS=overhead,attribution,accuracy,processing,memory,startup,startstop
+//   BENCH_SECTIONS=overhead,attribution,accuracy,processing,sourcemaps,memory,startup,startstop
 //   BENCH_NO_WRITE=1                 print only, leave docs/performance.md alone
 // Every server runs in its own child process (server.mjs); load comes from autocannon in this
 // process, against 127.0.0.1 only.
@@ -27,7 +27,9 @@ const P = {
 };
 const adapters = (process.env.BENCH_ADAPTERS ?? (QUICK ? 'express' : ADAPTERS.join(','))).split(',');
 const sections = new Set(
-  (process.env.BENCH_SECTIONS ?? 'overhead,attribution,accuracy,processing,memory,startup,startstop').split(','),
+  (process.env.BENCH_SECTIONS ?? 'overhead,attribution,accuracy,processing,sourcemaps,memory,startup,startstop').split(
+    ',',
+  ),
 );
 const log = (m) => process.stderr.write(`${m}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -118,6 +120,24 @@ function cpuRouteMs() {
   const t = performance.now();
   for (let i = 0; i < 50; i++) getSumOfList(CPU_N);
   return (performance.now() - t) / 50;
+}
+
+/** docs/performance.md's source-map section from bench/sourcemaps.mjs's JSON line. */
+function sourceMapRows(sm) {
+  const rows = [
+    '## Source maps',
+    '',
+    "What locating a kept report's frames through source maps costs (`sourceMaps: true`, the default), measured by `node bench/sourcemaps.mjs` on two real recordings: **app**, the NestJS example's `ArticleService` as tsc compiles it (one small `.js.map` per file, as `nest build` makes them); **bundle**, TypeScript's compiler bundled and minified by esbuild into one script (a 14 MB map), the worst case. *First report*: a fresh process's first report touching the scripts (maps found, read and parsed); *every later report*: maps cached, positions looked up (median of 15). The tree column is building the same report's call tree without maps, for scale. Each figure is the median of 3 fresh processes. Mapping runs when a kept report is first rendered, after its response has gone; a report nobody renders reads no map.",
+    '',
+    '| recording | samples | frames (mapped) | map size | first report (ms) | every later report (ms) | tree without maps (ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [name, x] of Object.entries(sm)) {
+    rows.push(
+      `| ${name} | ${x.samples} | ${x.frames} (${x.mapped}) | ${f(x.mapBytes / 1024, 0)} KiB | ${f(x.coldMs, 1)} | ${f(x.warmMs, 3)} | ${f(x.treeMs, 3)} |`,
+    );
+  }
+  return rows;
 }
 
 function nodeJson(script, argv = [], execArgv = []) {
@@ -268,6 +288,12 @@ if (sections.has('processing')) {
     );
   }
   print(rows);
+}
+
+if (sections.has('sourcemaps')) {
+  log('sourcemaps');
+  R.sourcemaps = nodeJson('./sourcemaps.mjs');
+  print(sourceMapRows(R.sourcemaps));
 }
 
 if (sections.has('memory')) {

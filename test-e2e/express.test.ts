@@ -95,19 +95,20 @@ describe('@prof/express on a real server', () => {
         printEachRequest: false,
         onReport: local.onReport,
         enabled: (req: { url: string }) => req.url.startsWith('/cpu'),
-        slowThreshold: 5,
+        // Far from both requests' durations, so that a busy machine cannot move either across it.
+        slowThreshold: 40,
       }),
     );
     servers.push(app);
     const base = await listen(app);
     await get(`${base}/users/1`); // not enabled
-    await get(`${base}/cpu?n=10`); // enabled, but faster than 5 ms
-    await get(`${base}/cpu?n=3000000`); // enabled and slow
+    await get(`${base}/cpu?n=10`); // enabled, but far faster than 40 ms
+    await get(`${base}/cpu?n=8000000`); // enabled and slow
     const [only] = await local.waitFor(1);
     await new Promise((r) => setTimeout(r, 300));
     expect(local.reports).toHaveLength(1);
-    expect(only!.meta.path).toBe('/cpu?n=3000000');
-    expect(only!.meta.duration).toBeGreaterThanOrEqual(5);
+    expect(only!.meta.path).toBe('/cpu?n=8000000');
+    expect(only!.meta.duration).toBeGreaterThanOrEqual(40);
   });
 
   it('names router-mounted routes without a trailing slash', async () => {

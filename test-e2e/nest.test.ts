@@ -13,11 +13,11 @@ import {
 import { Profiler, type Report } from '@prof/core';
 import { Profile, ProfilerModule, PROFILER, type ProfilerOptions } from '@prof/nestjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error plain JS example app
-import { AppController, createApp, decorate } from '../examples/nestjs/app.mjs';
-import { startNest } from './apps/nest.js';
+import { decorate, nestExample, startNest } from './apps/nest.js';
 import type { RunningApp } from './apps/types.js';
 import { captureLogger, get, reportSink, stableHeaders } from './helpers.js';
+
+const { AppController, createApp } = nestExample;
 
 // Controllers for @Profile: class-level settings, overridden per handler (handler wins).
 class OnController {
@@ -192,7 +192,8 @@ describe.each(['express', 'fastify'] as const)('@prof/nestjs on @nestjs/platform
       handler: 'cpuRoute',
     });
     const text = report!.text();
-    expect(text).toMatch(/\bcpuRoute\b.*examples\/nestjs\/app\.mjs:\d+/);
+    // The example is TypeScript compiled by tsc: its frames are named at the .ts sources.
+    expect(text).toMatch(/\bcpuRoute\b.*examples\/nestjs\/src\/app\.controller\.ts:\d+/);
     expect(text).toMatch(/\bgetSumOfList\b/);
     expect(text).not.toMatch(/ProfilerInterceptor|packages\/(core|nestjs)\//);
 

@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import type { ProfilerOptions } from '@prof/core';
 // @ts-expect-error plain JS example app
 import { createApp } from '../../examples/express/app.mjs';
-// @ts-expect-error plain JS shared work
 import { streamChunks } from '../../examples/shared/work.mjs';
 import { listen } from '../helpers.js';
 import type { AppFactory, RunningApp } from './types.js';

@@ -277,7 +277,7 @@ describe('prof script.js', () => {
       treeLines(hidden.stderr).some((l) => / spin {2}/.test(l)),
       hidden.stderr,
     ).toBe(false);
-    expect(hidden.stderr).toMatch(/frames hidden\] {2}.*spin\.cjs/);
+    expect(hidden.stderr).toMatch(/frames? hidden\] {2}.*spin\.cjs/);
   });
 
   it('SIGTERM to prof reaches the program, which is reported and dies of the same signal', async () => {

@@ -25,6 +25,7 @@ export const DEFAULTS = {
   maxDuration: 30_000,
   attribution: 'context',
   maxPendingWrites: 64,
+  sourceMaps: true,
   /** pyinstrument's console defaults; `color` is decided per profiler (TTY, logger). */
   render: {
     showAll: false,

@@ -66,6 +66,11 @@ export interface ProfilerOptions {
    * further reports skip their files (counted in stats.droppedWrites). Default 64.
    */
   maxPendingWrites?: number;
+  /**
+   * Report frames of compiled or bundled code at their sources (file, line, original name) through
+   * the scripts' source maps, read when a kept report is first rendered. Default true.
+   */
+  sourceMaps?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -92,6 +97,7 @@ export interface ResolvedOptions {
   attribution: Attribution;
   maxFiles: number | undefined;
   maxPendingWrites: number;
+  sourceMaps: boolean;
 }
 
 /** What `profile(fn, opts)` takes. */
@@ -106,4 +112,6 @@ export interface ProfileOptions {
   logger?: Logger;
   /** 'context' (default): only fn's own async context; 'window': everything the thread ran meanwhile. */
   attribution?: Attribution;
+  /** Frames of compiled or bundled code at their sources, through source maps. Default true. */
+  sourceMaps?: boolean;
 }

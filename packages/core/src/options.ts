@@ -39,6 +39,7 @@ const OPTION_NAMES = [
   'attribution',
   'maxFiles',
   'maxPendingWrites',
+  'sourceMaps',
 ] as const satisfies readonly (keyof ProfilerOptions)[];
 
 const RENDER_OPTION_NAMES = Object.keys(DEFAULTS.render) as (keyof RenderOptions)[];
@@ -110,6 +111,7 @@ export function resolveProfileOptions(raw: ProfileOptions): ResolvedProfileOptio
     logger: common.logger(o.logger),
     render: fillRenderOptions(resolveRenderOptions(options.render)),
     name: options.name,
+    sourceMaps: check('sourceMaps', o.sourceMaps, (v) => typeof v === 'boolean', 'a boolean'),
   };
 }
 
@@ -120,6 +122,7 @@ export interface ResolvedProfileOptions {
   logger: Logger;
   render: ResolvedRenderOptions;
   name: string | undefined;
+  sourceMaps: boolean;
 }
 
 function resolveEnabled(en: ProfilerOptions['enabled']): (req: unknown) => boolean {
@@ -162,7 +165,7 @@ export function resolveOptions(raw: ProfilerOptions = {}): ResolvedOptions {
   const opts = ownOptions(raw);
   rejectUnknown(opts, OPTION_NAMES, '');
   const o = withDefaults(DEFAULTS, opts);
-  const bool = (name: 'printEachRequest' | 'serverTiming'): boolean =>
+  const bool = (name: 'printEachRequest' | 'serverTiming' | 'sourceMaps'): boolean =>
     check(name, o[name], (v) => typeof v === 'boolean', 'a boolean');
   const number = (name: 'slowThreshold' | 'maxDuration', ok: (v: number) => boolean, what: string): number =>
     check(name, o[name], (v) => isFiniteNumber(v) && ok(v), what);
@@ -233,5 +236,6 @@ export function resolveOptions(raw: ProfilerOptions = {}): ResolvedOptions {
     attribution,
     maxFiles,
     maxPendingWrites,
+    sourceMaps: bool('sourceMaps'),
   };
 }

@@ -28,5 +28,5 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   const samples = await sampler.end(rec);
   const name = o.name ?? (fn.name || 'anonymous function');
   const meta = assembleMeta(samples, { name, startedAt, interval: sampler.interval, sampler: sampler.name });
-  return new Report(samples, meta, o.render);
+  return new Report(samples, meta, o.render, false, { sourceMaps: o.sourceMaps, logger: o.logger });
 }

@@ -2,12 +2,21 @@ import { fillRenderOptions, mergeRenderOptions } from './defaults.js';
 import { exportStacks, type ExportStacks } from './export/stacks.js';
 import { OUTPUT_FORMATS, formatSpec, textOf, type OutputFormat, type RenderInput } from './formats.js';
 import type { Samples } from './samples.js';
+import { resolveSourceMaps } from './sourcemap/index.js';
 import { buildCallTree, type CallNode } from './tree/build.js';
 import { FrameClassifier } from './tree/frames.js';
 import { buildView, makeHidePredicate, type View } from './tree/view.js';
-import type { RenderOptions, ReportMeta, ResolvedRenderOptions } from './types.js';
+import type { Logger, RenderOptions, ReportMeta, ResolvedRenderOptions } from './types.js';
 
 export type { ReportMeta };
+
+/** Where a report's frames are located: through source maps (default) or as V8 recorded them. */
+export interface ReportSourceOptions {
+  /** Default true. */
+  sourceMaps?: boolean;
+  /** Receives one warning per unusable source map. Default console. */
+  logger?: Pick<Logger, 'warn'>;
+}
 
 /**
  * One profiled request or call. Holds only its samples; the tree and the exporters' stacks are
@@ -15,17 +24,47 @@ export type { ReportMeta };
  */
 export class Report implements RenderInput {
   readonly meta: ReportMeta;
-  readonly samples: Samples;
+  /** The samples as V8 recorded them: frames at their compiled locations. */
+  readonly recorded: Samples;
   private readonly defaults: ResolvedRenderOptions;
+  private readonly sources: ReportSourceOptions;
+  private located: Samples | undefined;
   private treeCache: CallNode | undefined;
   private stacksCache: ExportStacks | undefined;
   private classifierCache: FrameClassifier | undefined;
 
   /** `render`: the default render options of this report, filled once (`color` at `colorDefault`). */
-  constructor(samples: Samples, meta: ReportMeta, render: RenderOptions = {}, colorDefault = false) {
-    this.samples = samples;
+  constructor(
+    samples: Samples,
+    meta: ReportMeta,
+    render: RenderOptions = {},
+    colorDefault = false,
+    sources: ReportSourceOptions = {},
+  ) {
+    this.recorded = samples;
     this.meta = meta;
     this.defaults = fillRenderOptions(render, colorDefault);
+    this.sources = sources;
+  }
+
+  /**
+   * The samples every rendering starts from: frames at their original source locations where
+   * source maps say so. Maps are read here, on first use, so a report nobody renders reads none.
+   */
+  get samples(): Samples {
+    if (this.located) return this.located;
+    const { sourceMaps = true, logger = console } = this.sources;
+    if (!sourceMaps) return (this.located = this.recorded);
+    const warn = (m: string): void => {
+      try {
+        logger.warn(m);
+      } catch {
+        // A logger that throws is not ours to fix.
+      }
+    };
+    const classifier = this.classifier;
+    // prof's own frames are spliced out of every tree: their maps would be read for nothing.
+    return (this.located = resolveSourceMaps(this.recorded, warn, (url) => classifier.isOwn(url)));
   }
 
   private get classifier(): FrameClassifier {

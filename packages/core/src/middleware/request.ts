@@ -156,6 +156,7 @@ export class ProfiledRequest implements RequestHandle {
       interval: this.sampler.interval,
       sampler: this.sampler.name,
     });
-    return new Report(samples, meta, this.host.options.render);
+    const o = this.host.options;
+    return new Report(samples, meta, o.render, false, { sourceMaps: o.sourceMaps, logger: o.logger });
   }
 }

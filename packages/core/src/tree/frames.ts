@@ -7,7 +7,10 @@ export type FrameKind = 'app' | 'library' | 'native' | 'idle' | 'program' | 'gc'
 export interface FrameInfo {
   /** Function name, `(anonymous)` when V8 has none, or a bracketed pseudo-frame such as `[idle]`. */
   name: string;
-  /** Script location as V8 reports it (file URL, absolute path or `node:` id). */
+  /**
+   * Script location (file URL, absolute path or `node:` id): as V8 reports it, or the original
+   * source a source map gives for it.
+   */
   url: string;
   /** Location for display: relative to the working directory where inside it. */
   file: string;
@@ -149,6 +152,11 @@ export class FrameClassifier {
   /** Absolute path (or node: id) of a url, for glob matching. */
   pathOf(url: string): string {
     return this.location(url).path;
+  }
+
+  /** The script is prof's own code (spliced out of every tree, so never worth a source map). */
+  isOwn(url: string): boolean {
+    return url !== '' && this.location(url).kind === 'prof';
   }
 }
 
