@@ -61,6 +61,9 @@ function ownRoots(): string[] {
   return [path.dirname(root) + path.sep];
 }
 
+/** Names V8 gives code compiled from strings (`new Function`, `eval`). */
+const GENERATED = /^(?:anonymous\d*|eval|\(anonymous\))$/;
+
 const OWN_CODE_DIR = /^[^\\/]+[\\/](?:src|dist)[\\/]/;
 
 const OWN_IN_NODE_MODULES = /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?@prof[\\/]/;
@@ -97,6 +100,13 @@ export class FrameClassifier {
       return { name: pseudo.name, url: '', file: '', line: 0, column: 0, kind: pseudo.kind, library: undefined };
     }
     const name = cf.functionName || '(anonymous)';
+    if (cf.url === '') {
+      // No script: V8's builtins (`stringify`, `map`) or code made by `new Function` (fast-json-
+      // stringify's `anonymous0`, ORM hydrators). Folded like library code, so a library's run
+      // of frames is not broken by the code it generated.
+      const library = GENERATED.test(name) ? 'generated code' : 'V8 builtins';
+      return { name, url: '', file: '', line: cf.lineNumber, column: cf.columnNumber, kind: 'library', library };
+    }
     const loc = this.location(cf.url);
     return {
       name,
