@@ -13,12 +13,22 @@ export interface FileNameInfo {
   report: Report;
 }
 
-/** The options of every adapter's `profiler(opts)` (defaults: DEFAULTS in defaults.ts). */
-export interface ProfilerOptions {
+/**
+ * A predicate on the framework's request. Declared as a method so that options typed for one
+ * framework (`ProfilerOptions<FastifyRequest>`) are still accepted where any request may come.
+ */
+export type RequestPredicate<Req> = { check(req: Req): boolean }['check'];
+
+/**
+ * The options of every adapter's `profiler(opts)` (defaults: DEFAULTS in defaults.ts). `Req` is
+ * what the adapter hands `enabled` and `allow`: Express's `Request`, Fastify's `FastifyRequest`,
+ * Koa's and Hono's `Context`, Node's `IncomingMessage` under NestJS.
+ */
+export interface ProfilerOptions<Req = unknown> {
   /** Sampling interval in microseconds. Default 1000. */
   interval?: number;
   /** true, false, a sampling rate in 0..1, or a predicate. Default true. */
-  enabled?: boolean | number | ((req: unknown) => boolean);
+  enabled?: boolean | number | RequestPredicate<Req>;
   /** One or several report formats written to outputDir / returned on trigger. Default 'text'. */
   output?: OutputFormat | OutputFormat[];
   /** Print each profiled request's text tree through logger.info. Default true. */
@@ -32,7 +42,7 @@ export interface ProfilerOptions {
   /** Header that returns the report instead of the response (needs `allow`). */
   header?: string;
   /** Who may trigger reports by query parameter or header. */
-  allow?: (req: unknown) => boolean;
+  allow?: RequestPredicate<Req>;
   /** Keep only requests slower than this many milliseconds. Default 0. */
   slowThreshold?: number;
   /** How the tree is rendered. */

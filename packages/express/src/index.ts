@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import {
   attachToNodeResponse,
   createProfiler,
@@ -7,6 +8,8 @@ import {
 } from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
+/** The options with `enabled` and `allow` typed for Express's request. */
+export type ExpressProfilerOptions = ProfilerOptions<Request>;
 
 /** The parts of Express's request used here; Express 4 and 5 both fit. */
 interface ExpressRequest {
@@ -32,7 +35,7 @@ function routeOf(req: ExpressRequest): string | undefined {
  * Express middleware: `app.use(profiler(opts))`, first, before the routes. Profiles each enabled
  * request from here until its response is sent or the client goes away.
  */
-export function profiler(options?: ProfilerOptions): Middleware {
+export function profiler(options?: ProfilerOptions<Request>): Middleware {
   const prof = createProfiler(options);
   if (prof.inert) return (_req, _res, next) => next();
   return function profMiddleware(req, res, next) {

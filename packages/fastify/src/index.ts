@@ -1,7 +1,9 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { attachToNodeResponse, createProfiler, nodeRequestInfo, type ProfilerOptions } from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
+/** The options with `enabled` and `allow` typed for Fastify's request. */
+export type FastifyProfilerOptions = ProfilerOptions<FastifyRequest>;
 
 /** Options Fastify itself reads from `register`'s second argument; not ours to validate. */
 const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
@@ -11,7 +13,11 @@ const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
  * plugin skips encapsulation), starts in onRequest and finishes once the response has been sent or
  * the client has gone away.
  */
-export const profiler: FastifyPluginCallback<ProfilerOptions> = function profPlugin(fastify, options, done) {
+export const profiler: FastifyPluginCallback<ProfilerOptions<FastifyRequest>> = function profPlugin(
+  fastify,
+  options,
+  done,
+) {
   let prof: ReturnType<typeof createProfiler>;
   try {
     const own = { ...options } as Record<string, unknown>;

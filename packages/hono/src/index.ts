@@ -1,7 +1,7 @@
 // Edge-compatible: imports only hono/factory and @prof/core, neither of which imports `node:*` at
 // the top level, so a Worker bundle of this middleware loads on workerd, Deno and Bun.
 import { createMiddleware } from 'hono/factory';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import {
   attachToNodeResponse,
   createProfiler,
@@ -11,6 +11,8 @@ import {
 } from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
+/** The options with `enabled` and `allow` typed for Hono's context (what they receive). */
+export type HonoProfilerOptions = ProfilerOptions<Context>;
 
 /** What @hono/node-server passes as `c.env`; absent on Web-standard runtimes. */
 interface NodeBindings {
@@ -27,7 +29,7 @@ function nodeResponse(env: unknown): NodeResponseLike | undefined {
  * profiles each enabled request until the response has been written, streams included; on
  * runtimes without V8's profiler it passes requests through, adding only Server-Timing if asked.
  */
-export function profiler(options?: ProfilerOptions): MiddlewareHandler {
+export function profiler(options?: ProfilerOptions<Context>): MiddlewareHandler {
   const prof = createProfiler(options);
   if (prof.inert) return createMiddleware((_c, next) => next());
   return createMiddleware(async function profMiddleware(c, next) {

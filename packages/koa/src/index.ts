@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import {
   attachToNodeResponse,
   createProfiler,
@@ -7,6 +8,8 @@ import {
 } from '@prof/core';
 
 export type { ProfilerOptions, Report, ReportMeta, RenderOptions } from '@prof/core';
+/** The options with `enabled` and `allow` typed for Koa's context (what they receive). */
+export type KoaProfilerOptions = ProfilerOptions<Context>;
 
 /** The parts of Koa's context used here; Koa 2 and 3 both fit. */
 interface KoaContext {
@@ -31,7 +34,7 @@ function routeOf(ctx: KoaContext): string | undefined {
  * Koa middleware: `app.use(profiler(opts))`, first, before the router. Profiles each enabled
  * request until Koa has written its response (streamed bodies included) or the client goes away.
  */
-export function profiler(options?: ProfilerOptions): Middleware {
+export function profiler(options?: ProfilerOptions<Context>): Middleware {
   const prof = createProfiler(options);
   if (prof.inert) return (_ctx, next) => next();
   return async function profMiddleware(ctx, next) {

@@ -1,12 +1,19 @@
+import type { IncomingMessage } from 'node:http';
 import { SetMetadata, type CustomDecorator } from '@nestjs/common';
 import { resolveOptions, type ProfilerOptions } from '@prof/core';
 
 /** Metadata key written by @Profile(). */
 export const PROFILE_METADATA = 'prof:profile';
 
+/**
+ * The options with `enabled` and `allow` typed for what they receive under NestJS: Node's request,
+ * as the server got it (prof starts on arrival, before Nest's platform wraps it).
+ */
+export type NestProfilerOptions = ProfilerOptions<IncomingMessage>;
+
 /** Options @Profile({...}) may override for one controller or handler. */
 export type ProfileRouteOptions = Pick<
-  ProfilerOptions,
+  NestProfilerOptions,
   'enabled' | 'slowThreshold' | 'maxDuration' | 'printEachRequest' | 'render'
 >;
 const ROUTE_OPTION_NAMES: string[] = [

@@ -1,6 +1,7 @@
 import type { DynamicModule, FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import { APP_INTERCEPTOR, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
 import { createProfiler, type Profiler, type ProfilerOptions } from '@prof/core';
+import type { NestProfilerOptions } from './decorator.js';
 import { PROFILE_METADATA, type Setting } from './decorator.js';
 import { ProfilerInterceptor } from './interceptor.js';
 
@@ -34,7 +35,7 @@ function anyProfileDecorator(reflector: Reflector, modules: ModulesContainer | u
 }
 
 export interface ProfilerModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  useFactory: FactoryProvider<ProfilerOptions | Promise<ProfilerOptions>>['useFactory'];
+  useFactory: FactoryProvider<NestProfilerOptions | Promise<NestProfilerOptions>>['useFactory'];
   inject?: FactoryProvider['inject'];
 }
 
@@ -44,7 +45,7 @@ export interface ProfilerModuleAsyncOptions extends Pick<ModuleMetadata, 'import
  */
 // biome-ignore lint/complexity/noStaticOnlyClass: Nest's dynamic modules are classes with static forRoot()
 export class ProfilerModule {
-  static forRoot(options: ProfilerOptions = {}): DynamicModule {
+  static forRoot(options: NestProfilerOptions = {}): DynamicModule {
     return ProfilerModule.build({ provide: PROFILER_OPTIONS, useValue: options }, []);
   }
 
