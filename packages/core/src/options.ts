@@ -35,7 +35,7 @@ export interface RenderOptions {
   show?: string[];
 }
 
-export type SamplerKind = 'auto' | 'native' | 'inspector';
+export type SamplerKind = 'auto' | 'native' | 'v8' | 'inspector';
 
 export interface FileNameInfo {
   timestamp: string;
@@ -77,7 +77,10 @@ export interface ProfilerOptions {
   serverTiming?: boolean;
   /** Where messages go. Default console. */
   logger?: Logger;
-  /** Sampler backend. Default 'auto': v8-profiler-next when it loads, else node:inspector. */
+  /**
+   * Sampler backend. Default 'auto': v8-profiler-next when it is built, else Node >= 24's built-in
+   * `v8.startCpuProfile()` ('v8'), else node:inspector (docs/install.md).
+   */
   sampler?: SamplerKind;
   /** At most this many requests profiled at once; the rest pass through unprofiled. Default 32. */
   maxConcurrent?: number;
@@ -330,8 +333,8 @@ export function resolveOptions(opts: ProfilerOptions = {}): ResolvedOptions {
   }
 
   const sampler = opts.sampler ?? 'auto';
-  if (sampler !== 'auto' && sampler !== 'native' && sampler !== 'inspector')
-    fail('sampler', "'auto', 'native' or 'inspector'", sampler);
+  if (sampler !== 'auto' && sampler !== 'native' && sampler !== 'v8' && sampler !== 'inspector')
+    fail('sampler', "'auto', 'native', 'v8' or 'inspector'", sampler);
 
   const maxConcurrent = opts.maxConcurrent ?? 32;
   if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1 && maxConcurrent <= 1000)) {

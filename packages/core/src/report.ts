@@ -7,6 +7,7 @@ import { renderSpeedscope } from './export/speedscope.js';
 import { renderHtml } from './render/html.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
+import type { BackendName } from './sampler/backend.js';
 import type { Samples } from './samples.js';
 import { buildCallTree, type CallNode } from './tree/build.js';
 import { FrameClassifier } from './tree/frames.js';
@@ -32,7 +33,7 @@ export interface ReportMeta {
   sampleCount: number;
   /** Sampling interval, µs. */
   interval: number;
-  sampler: 'native' | 'inspector';
+  sampler: BackendName;
   /** The recording was cut off at maxDuration. */
   truncated: boolean;
   /** Extra fields set by adapters (e.g. NestJS controller and handler). */

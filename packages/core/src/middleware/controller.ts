@@ -65,6 +65,17 @@ export class Profiler {
       o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles, o.fileName) : undefined;
     this.colorDefault =
       options.logger === undefined && proc?.stdout?.isTTY === true && proc?.env?.NO_COLOR === undefined;
+    // The sampler starts now, off any request (issue 12; SharedSampler.warmUp says why).
+    if (o.maybeEnabled || (o.allow && (o.queryParam || o.header))) this.warmSampler();
+  }
+
+  private warmSampler(): void {
+    const sampler = this.getSampler();
+    try {
+      sampler?.warmUp();
+    } catch (err) {
+      this.fault('sampler warm-up', err);
+    }
   }
 
   /** Logs one message per kind of fault, never throws. */

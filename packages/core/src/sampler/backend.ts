@@ -1,6 +1,5 @@
-import type { Logger, SamplerKind } from '../options.js';
-import { loadNativeBackend } from './native.js';
-import { loadInspectorBackend } from './inspector.js';
+// The sampler's leaf module: what every backend is, with no implementation imported (load.ts
+// picks one).
 
 /** A V8 call frame with 1-based line and column (0: unknown). */
 export interface CallFrame {
@@ -10,7 +9,7 @@ export interface CallFrame {
   columnNumber: number;
 }
 
-/** V8's profile in Chrome's format, as both backends return it (line numbers already 1-based). */
+/** V8's profile in Chrome's format, as every backend returns it (line numbers already 1-based). */
 export interface RawProfile {
   nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
   samples: number[];
@@ -21,38 +20,33 @@ export interface RawProfile {
 }
 
 /**
+ * 'native': v8-profiler-next (a native addon, built at install). 'v8': Node >= 24's built-in
+ * `v8.startCpuProfile()`. 'inspector': `node:inspector`, one same-thread session.
+ */
+export type BackendName = 'native' | 'v8' | 'inspector';
+
+/**
  * One V8 profiling backend with two slots, so that a new profile can start before the
  * old one stops and no sample falls between them.
  */
 export interface Backend {
-  readonly name: 'native' | 'inspector';
+  readonly name: BackendName;
+  /** Takes effect from the next start of a stopped profiler; call it before the first start. */
   setInterval(us: number): void;
   start(slot: 0 | 1): void;
   stop(slot: 0 | 1): RawProfile;
-  /** Minimum milliseconds between rotations; starting and stopping is expensive on some backends. */
+  /** Minimum milliseconds between rotations. */
   readonly minRotationMs: number;
 }
 
 export class SamplerUnavailableError extends Error {}
 
-/** The backend asked for, falling back from native to inspector under 'auto'. */
-export function loadBackend(kind: SamplerKind, logger: Logger): Backend {
-  if (kind !== 'inspector') {
-    const native = loadNativeBackend();
-    if (native.backend) return native.backend;
-    if (kind === 'native') {
-      throw new SamplerUnavailableError(
-        `prof: sampler 'native' was asked for but v8-profiler-next could not be loaded: ${native.reason}`,
-      );
-    }
-    logger.info(
-      `prof: v8-profiler-next unavailable (${native.reason}); sampling through node:inspector, whose start/stop is slower`,
-    );
+/** V8's line and column numbers are 0-based outside v8-profiler-next; prof's are 1-based. */
+export function oneBasedLines(profile: RawProfile): RawProfile {
+  for (const node of profile.nodes) {
+    const cf = node.callFrame;
+    cf.lineNumber = cf.lineNumber >= 0 ? cf.lineNumber + 1 : 0;
+    cf.columnNumber = cf.columnNumber >= 0 ? cf.columnNumber + 1 : 0;
   }
-  const inspector = loadInspectorBackend();
-  if (!inspector)
-    throw new SamplerUnavailableError(
-      'prof: no V8 sampler in this runtime (neither v8-profiler-next nor node:inspector)',
-    );
-  return inspector;
+  return profile;
 }
