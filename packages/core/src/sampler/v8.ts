@@ -8,8 +8,30 @@ interface CpuProfileHandle {
 /** Node >= 24 (options from Node 26 on). */
 type StartCpuProfile = (options?: { samplingIntervalMicros?: number }) => CpuProfileHandle;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what Node writes.
+const CONTROL_CHARS = /[\x00-\x1f]/g;
+
 /** V8's base sampling interval, the only one Node 24's startCpuProfile() knows. */
 const V8_DEFAULT_INTERVAL = 1000;
+
+/**
+ * Node 24–26 write function names into the profile's JSON without escaping backslashes (a RegExp
+ * frame is named e.g. `RegExp: timeout=(\d+)`), which JSON.parse refuses. Such text is repaired:
+ * a backslash that does not start a valid JSON escape is doubled, a raw control character becomes
+ * a space (whitespace outside strings, harmless inside a name).
+ */
+export function parseV8Profile(text: string): RawProfile {
+  try {
+    return JSON.parse(text) as RawProfile;
+  } catch {
+    const repaired = text
+      .replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt]|[\s\S])/g, (pair, next: string) =>
+        next.length > 1 || '"\\/bfnrt'.includes(next) ? pair : `\\\\${next}`,
+      )
+      .replace(CONTROL_CHARS, ' ');
+    return JSON.parse(repaired) as RawProfile;
+  }
+}
 
 /** Node's built-in `v8.startCpuProfile()`: no addon, no install script, one CpuProfiler kept warm. */
 export function loadV8Backend(interval: number): { backend?: Backend; reason?: string } {
@@ -42,7 +64,7 @@ export function loadV8Backend(interval: number): { backend?: Backend; reason?: s
       const handle = handles[slot];
       if (!handle) throw new Error(`prof: slot ${slot} is not running`);
       handles[slot] = undefined;
-      return oneBasedLines(JSON.parse(handle.stop()) as RawProfile);
+      return oneBasedLines(parseV8Profile(handle.stop()));
     },
   };
   return { backend };
