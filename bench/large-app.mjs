@@ -31,6 +31,7 @@ if (process.argv[2] === 'server') {
   const app = express();
   let warmMs = 0;
   let line = '';
+  let setupError = '';
   if (backend !== 'bare') {
     const { profiler } = await import('@prof/express');
     const t = performance.now();
@@ -38,10 +39,14 @@ if (process.argv[2] === 'server') {
       profiler({
         sampler: backend,
         printEachRequest: false,
-        logger: { info: (m) => void (line ||= m), warn: console.warn, error: console.error },
+        logger: { info: (m) => void (line ||= m), warn: console.warn, error: (m) => void (setupError ||= m) },
       }),
     );
     warmMs = performance.now() - t;
+    if (setupError) {
+      process.send({ unavailable: setupError.replace(/ \(the request went on.*$/, '') });
+      process.exit(0);
+    }
   }
   app.get('/hello', (_req, res) => {
     let s = 0;
@@ -91,6 +96,10 @@ if (process.argv[2] === 'server') {
       child.once('message', resolve);
       child.once('exit', () => resolve(null));
     });
+    if (ready?.unavailable) {
+      rows.push({ backend, note: ready.unavailable });
+      continue;
+    }
     if (!ready) {
       rows.push({ backend, note: `unavailable: ${err.split('\n').find((l) => l.includes('prof:')) ?? err.trim().split('\n')[0]}` });
       continue;
