@@ -9,7 +9,7 @@ import { loadV8Backend } from './v8.js';
 export interface Skipped {
   name: BackendName;
   reason: string;
-  /** v8-profiler-next is installed but its build script never ran (pnpm 10, Yarn 4, --ignore-scripts). */
+  /** v8-profiler-next is installed but its build never ran or failed (pnpm 10, --ignore-scripts, no toolchain). */
   unbuilt?: boolean;
 }
 
@@ -52,7 +52,7 @@ const LABEL: Record<BackendName, string> = {
 /** How to let v8-profiler-next build, per package manager. */
 export const NATIVE_FIX =
   'pnpm: add "v8-profiler-next" to "pnpm.onlyBuiltDependencies" in package.json (or run `pnpm approve-builds`), then `pnpm rebuild v8-profiler-next`; ' +
-  'Yarn 4: set "dependenciesMeta": { "v8-profiler-next": { "built": true } } in package.json, then `yarn install`; ' +
+  'Yarn 4: allow it with "dependenciesMeta": { "v8-profiler-next": { "built": true } } (and enableScripts not false), then `yarn rebuild v8-profiler-next`; ' +
   'npm: `npm rebuild v8-profiler-next` (or drop ignore-scripts); it needs python3, make and a C++ compiler';
 
 /** The startup line: which backend runs, what it costs, and how to get a better one when there is one. */
@@ -63,7 +63,7 @@ export function describeBackend(backend: Backend, interval: number, skipped: rea
     line +=
       '. node:inspector keeps ~110 bytes per rotation until its profiler is recycled (a cold restart, every 100,000 rotations, when idle)';
     if (native?.unbuilt) {
-      line += `. Faster and leaner: v8-profiler-next is installed but was not built (install scripts were skipped). To build it: ${NATIVE_FIX}. Or run Node >= 24, whose built-in profiler needs no build`;
+      line += `. Faster and leaner: v8-profiler-next is installed but was not built (its install script was skipped or failed). To build it: ${NATIVE_FIX}. Or run Node >= 24, whose built-in profiler needs no build`;
     } else if (native) {
       line += `. Faster and leaner: Node >= 24's built-in profiler (no build), or v8-profiler-next (${native.reason})`;
     }
