@@ -89,7 +89,9 @@ if (process.argv[2] === 'server') {
   const backends = process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'native', 'v8', 'inspector'];
   const rows = [];
   for (const backend of backends) {
-    const child = fork(new URL(import.meta.url).pathname, ['server', backend], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = fork(new URL(import.meta.url).pathname, ['server', backend], {
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     const ready = await new Promise((resolve) => {
@@ -101,7 +103,10 @@ if (process.argv[2] === 'server') {
       continue;
     }
     if (!ready) {
-      rows.push({ backend, note: `unavailable: ${err.split('\n').find((l) => l.includes('prof:')) ?? err.trim().split('\n')[0]}` });
+      rows.push({
+        backend,
+        note: `unavailable: ${err.split('\n').find((l) => l.includes('prof:')) ?? err.trim().split('\n')[0]}`,
+      });
       continue;
     }
     if (ready.line && !ready.line.startsWith('prof: sampling with')) rows.push({ backend, note: ready.line });
@@ -133,7 +138,9 @@ if (process.argv[2] === 'server') {
     });
   }
   const bare = rows.find((r) => r.backend === 'bare' && r.spaced !== undefined);
-  console.log(`Node ${process.versions.node}, Express 5, ${FUNCTIONS} compiled functions; median ms per request (added vs bare)`);
+  console.log(
+    `Node ${process.versions.node}, Express 5, ${FUNCTIONS} compiled functions; median ms per request (added vs bare)`,
+  );
   for (const r of rows) {
     if (r.note) {
       console.log(`  ${r.backend.padEnd(10)} ${r.note}`);
