@@ -8,27 +8,25 @@ interface CpuProfileHandle {
 /** Node >= 24 (options from Node 26 on). */
 type StartCpuProfile = (options?: { samplingIntervalMicros?: number }) => CpuProfileHandle;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what Node writes.
-const CONTROL_CHARS = /[\x00-\x1f]/g;
-
 /** V8's base sampling interval, the only one Node 24's startCpuProfile() knows. */
 const V8_DEFAULT_INTERVAL = 1000;
 
 /**
- * Node 24–26 write function names into the profile's JSON without escaping backslashes (a RegExp
- * frame is named e.g. `RegExp: timeout=(\d+)`), which JSON.parse refuses. Such text is repaired:
- * a backslash that does not start a valid JSON escape is doubled, a raw control character becomes
- * a space (whitespace outside strings, harmless inside a name).
+ * Node 24–26 write the call frames' strings into the profile's JSON unescaped: a RegExp frame
+ * named `RegExp: "(\w+)"=\d` (quotes and backslashes raw), a Windows path as url. JSON.parse then
+ * fails, so such text is repaired by the profile's structure: a callFrame is always
+ * `{"functionName":…,"lineNumber":…,"columnNumber":…,"scriptId":…,"url":…}`, so a name runs to the
+ * next `","lineNumber":` and a url to the next `"}`; each is re-encoded as a JSON string.
  */
 export function parseV8Profile(text: string): RawProfile {
   try {
     return JSON.parse(text) as RawProfile;
   } catch {
     const repaired = text
-      .replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt]|[\s\S])/g, (pair, next: string) =>
-        next.length > 1 || '"\\/bfnrt'.includes(next) ? pair : `\\\\${next}`,
-      )
-      .replace(CONTROL_CHARS, ' ');
+      .replace(/"functionName":"([\s\S]*?)","lineNumber":/g, (_, name: string) => {
+        return `"functionName":${JSON.stringify(name)},"lineNumber":`;
+      })
+      .replace(/"url":"([\s\S]*?)"\}/g, (_, url: string) => `"url":${JSON.stringify(url)}}`);
     return JSON.parse(repaired) as RawProfile;
   }
 }
