@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseV8Profile } from '../src/sampler/v8.js';
+import { fixProfileTimes, parseV8Profile, unwrapTime } from '../src/sampler/v8.js';
 import { loadBackend } from '../src/sampler/load.js';
 
 const major = Number(process.versions.node.split('.')[0]);
@@ -22,6 +22,24 @@ describe("the 'v8' backend's profile text (Node >= 24's v8.startCpuProfile())", 
     expect(profile.nodes.map((n) => n.callFrame.functionName)).toEqual(names);
     expect(profile.nodes.map((n) => n.callFrame.url)).toEqual(urls);
     expect(profile.samples).toEqual([1, 2, 3, 4]);
+  });
+
+  it('puts start and end times Node truncated to 32 bits back on the monotonic clock (pure arithmetic)', () => {
+    const now = 4_649_157_429; // µs of uptime, past 2 ** 32
+    const start = now - 127_000;
+    const end = now - 300;
+    expect(unwrapTime(start % 2 ** 32, now)).toBe(start);
+    expect(unwrapTime(end % 2 ** 32, now)).toBe(end);
+    expect(unwrapTime(now, now)).toBe(now);
+    // Across a wrap: start written just below 2 ** 32, end just above 0.
+    const n2 = 3 * 2 ** 32 + 1000;
+    expect(unwrapTime(2 ** 32 - 500, n2)).toBe(3 * 2 ** 32 - 500);
+    expect(unwrapTime(200, n2)).toBe(3 * 2 ** 32 + 200);
+    const profile = { nodes: [], samples: [], timeDeltas: [], startTime: start % 2 ** 32, endTime: end % 2 ** 32 };
+    expect(fixProfileTimes(profile, now)).toMatchObject({ startTime: start, endTime: end });
+    // Already on the clock (before 71.6 minutes of uptime): unchanged.
+    const early = { nodes: [], samples: [], timeDeltas: [], startTime: 1_000, endTime: 2_000 };
+    expect(fixProfileTimes(early, 2_500)).toMatchObject({ startTime: 1_000, endTime: 2_000 });
   });
 
   it.runIf(major >= 24)('profiles a loop on a RegExp with quotes: the profile parses, lines are 1-based', () => {

@@ -1,4 +1,4 @@
-import { builtin, proc } from '../runtime.js';
+import { builtin, nowUs, proc } from '../runtime.js';
 import { oneBasedLines, type Backend, type RawProfile } from './backend.js';
 
 interface CpuProfileHandle {
@@ -29,6 +29,25 @@ export function parseV8Profile(text: string): RawProfile {
       .replace(/"url":"([\s\S]*?)"\}/g, (_, url: string) => `"url":${JSON.stringify(url)}}`);
     return JSON.parse(repaired) as RawProfile;
   }
+}
+
+const WRAP = 2 ** 32;
+
+/**
+ * Node 24–26 write the profile's startTime and endTime truncated to 32 bits (µs: they wrap every
+ * 71.6 minutes of uptime), while the timeDeltas are right. A profile is stopped within minutes of
+ * its start, so each time is the latest value at or before `now` with the same low 32 bits.
+ */
+export function unwrapTime(written: number, now: number): number {
+  return now - ((((now - written) % WRAP) + WRAP) % WRAP);
+}
+
+/** Puts a stopped profile's start and end back on nowUs()'s clock. */
+export function fixProfileTimes(profile: RawProfile, now: number): RawProfile {
+  if (Math.abs(now - profile.endTime) < WRAP / 2) return profile;
+  profile.startTime = unwrapTime(profile.startTime, now);
+  profile.endTime = unwrapTime(profile.endTime, now);
+  return profile;
 }
 
 /** Node's built-in `v8.startCpuProfile()`: no addon, no install script, one CpuProfiler kept warm. */
@@ -62,7 +81,8 @@ export function loadV8Backend(interval: number): { backend?: Backend; reason?: s
       const handle = handles[slot];
       if (!handle) throw new Error(`prof: slot ${slot} is not running`);
       handles[slot] = undefined;
-      return oneBasedLines(parseV8Profile(handle.stop()));
+      const text = handle.stop();
+      return oneBasedLines(fixProfileTimes(parseV8Profile(text), nowUs()));
     },
   };
   return { backend };
