@@ -91,10 +91,9 @@ for (const [name, m] of Object.entries(managers)) {
   const t = Date.now();
   try {
     const out = m.install(dir);
-    const ignored = /Ignored build scripts|must be built|ignore-scripts/.test(out);
-    console.log(
-      `${name}: installed in ${((Date.now() - t) / 1000).toFixed(0)} s${ignored ? ' (build scripts skipped)' : ''}`,
-    );
+    // The installer's own words when v8-profiler-next's build did not run (pnpm) or failed (Yarn).
+    const skipped = /Ignored build scripts|couldn't be built/.exec(out)?.[0];
+    console.log(`${name}: installed in ${((Date.now() - t) / 1000).toFixed(0)} s${skipped ? ` ("${skipped}")` : ''}`);
     apps.push({ name, dir });
   } catch (err) {
     failures.push(
@@ -149,7 +148,9 @@ for (const node of nodes) {
       for (const fix of ['pnpm.onlyBuiltDependencies', 'pnpm approve-builds', 'dependenciesMeta', 'npm rebuild'])
         if (!startup.includes(fix)) problems.push(`the startup line does not name the fix "${fix}"`);
     }
-    if (/prof: .* failed/.test(out)) problems.push(`a profiler fault: ${/prof: .* failed.*/.exec(out)[0]}`);
+    // A fault reads "prof: <what> failed: <why> (the request went on unchanged; …)".
+    const fault = /^prof: .* failed: .*$/m.exec(out);
+    if (fault) problems.push(`a profiler fault: ${fault[0]}`);
     const label = `${name} on Node ${version}`;
     if (problems.length) failures.push(`${label}: ${problems.join('; ')}\n${out.slice(0, 2000)}`);
     console.log(`${label}: ${problems.length ? 'FAIL' : 'ok'} (${expected})`);
