@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfilerOptions, Report } from '@prof/core';
 import { apps } from './apps/index.js';
 import type { AppFactory, RunningApp } from './apps/types.js';
-import { captureLogger, get, INLINED_CALLEES_LOST, reportSink, stableHeaders, type Fetched } from './helpers.js';
+import { captureLogger, get, reportSink, stableHeaders, type Fetched } from './helpers.js';
 
 // One suite, every framework: real servers on 127.0.0.1, the real sampler, and for each scenario
 // the same app without prof answering the same request.
@@ -90,9 +90,9 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     expect(r!.meta).toMatchObject({ method: 'GET', path: '/cpu?n=2000000', route: '/cpu', status: 200 });
     const names = functionNames(r!);
     expect(names).toContain('cpuRoute');
-    // getSumOfList is inlined into cpuRoute once hot; where the backend loses inlined frames, its
-    // time is cpuRoute's own.
-    if (!INLINED_CALLEES_LOST) expect(names).toContain('getSumOfList');
+    // getSumOfList is inlined into cpuRoute once hot: every backend keeps inlined frames, since the
+    // profile runs from the middleware's creation on.
+    expect(names).toContain('getSumOfList');
   });
 
   it('async route: same response, one report covering both awaits', async () => {
@@ -137,7 +137,7 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     ['/io', ['fetchOrders', 'buildReport']],
     ['/stream', ['streamChunks', 'getSumOfList']],
   ])('short route %s: a report names the route’s own functions', async (route, wanted) => {
-    const expected = INLINED_CALLEES_LOST ? wanted.filter((n) => n !== 'getSumOfList') : wanted;
+    const expected = wanted;
     let names = new Set<string>();
     for (let attempt = 0; attempt < 5 && !expected.every((n) => names.has(n)); attempt++) {
       sink.reports.length = 0;

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfilerOptions, SamplerKind } from '@prof/core';
 import { apps } from './apps/index.js';
 import type { AppFactory, RunningApp } from './apps/types.js';
-import { captureLogger } from './helpers.js';
+import { captureLogger, TEST_SAMPLER } from './helpers.js';
 
 // Request-controlled input through every adapter's real server: hostile paths never leave
 // outputDir nor make long names, and a query or header trigger never acts without `allow`.
 
 process.env.NODE_ENV = 'production';
-const sampler: SamplerKind = process.env.PROF_TEST_SAMPLER === 'inspector' ? 'inspector' : 'auto';
+const sampler: SamplerKind = TEST_SAMPLER;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reports arrive after the response (node:inspector rotates at most every 250 ms): wait, bounded. */

@@ -1,15 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { Logger, Report } from '@prof/core';
+import type { Logger, Report, SamplerKind } from '@prof/core';
 
 /**
- * True where a profile cannot name functions that V8 inlined before the profile started: the
- * node:inspector backend on Node 24+ (measured with V8 13.6: a Profiler.start after the code was
- * optimized gives the inlined callee's samples to its caller; see docs/formats.md, "Inlined
- * functions"). CI runs the suites on that backend with PROF_TEST_SAMPLER=inspector.
+ * The sampler the tests ask for: 'auto' unless CI runs a suite on one backend
+ * (PROF_TEST_SAMPLER=native|v8|inspector, see .ci/node-versions).
  */
-export const INLINED_CALLEES_LOST =
-  process.env.PROF_TEST_SAMPLER === 'inspector' && Number(process.versions.node.split('.')[0]) >= 24;
+export const TEST_SAMPLER = (process.env.PROF_TEST_SAMPLER ?? 'auto') as SamplerKind;
 
 /** A logger that keeps what it is given, for asserting on printed trees. */
 export function captureLogger(): Logger & { lines: string[]; errors: string[] } {

@@ -5,14 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SamplerKind } from '@prof/core';
 import { apps } from './apps/index.js';
 import type { AppFactory, RunningApp } from './apps/types.js';
-import { captureLogger } from './helpers.js';
+import { captureLogger, TEST_SAMPLER } from './helpers.js';
 
 // Load through every adapter's real server: 10,000 requests at concurrency 50, every one of them
 // profiled, then a bounded soak mixing routes, errors and client aborts. Bodies are compared with
 // the bare app's; memory is bounded (a size, not a timing). Runs alone, in the serial pass.
 
 process.env.NODE_ENV = 'production';
-const sampler: SamplerKind = process.env.PROF_TEST_SAMPLER === 'inspector' ? 'inspector' : 'auto';
+const sampler: SamplerKind = TEST_SAMPLER;
 const REQUESTS = Number(process.env.PROF_LOAD_REQUESTS ?? 10_000);
 const CONCURRENCY = 50;
 const WARMUP = 2_000;

@@ -58,7 +58,12 @@ const common = {
       'an integer number of microseconds between 50 and 1000000',
     ),
   sampler: (v: unknown): SamplerKind =>
-    check('sampler', v, (x) => x === 'auto' || x === 'native' || x === 'inspector', "'auto', 'native' or 'inspector'"),
+    check(
+      'sampler',
+      v,
+      (x) => x === 'auto' || x === 'native' || x === 'v8' || x === 'inspector',
+      "'auto', 'native', 'v8' or 'inspector'",
+    ),
   attribution: (v: unknown): Attribution =>
     check('attribution', v, (x) => x === 'context' || x === 'window', "'context' or 'window'"),
   logger: (v: unknown): Logger =>

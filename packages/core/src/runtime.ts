@@ -9,6 +9,7 @@ import type * as Url from 'node:url';
 import type * as Zlib from 'node:zlib';
 import type * as AsyncHooks from 'node:async_hooks';
 import type * as OS from 'node:os';
+import type * as V8 from 'node:v8';
 
 interface BuiltinMap {
   'node:fs': typeof FS;
@@ -19,6 +20,7 @@ interface BuiltinMap {
   'node:zlib': typeof Zlib;
   'node:async_hooks': typeof AsyncHooks;
   'node:os': typeof OS;
+  'node:v8': typeof V8;
 }
 
 interface ProcessLike {

@@ -30,13 +30,20 @@ export interface RawProfile {
  * old one stops and no sample falls between them.
  */
 export interface Backend {
-  readonly name: 'native' | 'inspector';
+  readonly name: BackendName;
+  /** Takes effect from the next start of a stopped profiler; call it before the first start. */
   setInterval(us: number): void;
   start(slot: 0 | 1): void;
   stop(slot: 0 | 1): RawProfile;
-  /** Minimum milliseconds between rotations; starting and stopping is expensive on some backends. */
+  /** Minimum milliseconds between rotations. */
   readonly minRotationMs: number;
 }
+
+/**
+ * 'native': v8-profiler-next (a native addon, built at install). 'v8': Node >= 24's built-in
+ * `v8.startCpuProfile()`. 'inspector': `node:inspector`, one same-thread session.
+ */
+export type BackendName = 'native' | 'v8' | 'inspector';
 
 /** What a framework request looks like to core (adapters fill it in). */
 export interface RequestInfo {
@@ -55,7 +62,7 @@ export interface Logger {
   error(message: string): void;
 }
 
-export type SamplerKind = 'auto' | 'native' | 'inspector';
+export type SamplerKind = 'auto' | BackendName;
 
 /** Whose samples a recording keeps: its own async context's, or every sample of its window. */
 export type Attribution = 'context' | 'window';
@@ -99,7 +106,7 @@ export interface ReportMeta {
   sampleCount: number;
   /** Sampling interval, µs. */
   interval: Microseconds;
-  sampler: 'native' | 'inspector';
+  sampler: BackendName;
   /** The recording was cut off at maxDuration. */
   truncated: boolean;
   /** Extra fields set by adapters (e.g. NestJS controller and handler). */

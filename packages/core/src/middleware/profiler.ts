@@ -1,6 +1,7 @@
 import { resolveOptions, type ProfilerOptions, type ResolvedOptions } from '../options.js';
 import type { Report } from '../report.js';
 import { isNode } from '../runtime.js';
+import { SamplerUnavailableError } from '../sampler/backend.js';
 import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
 import type { RequestInfo } from '../types.js';
 import { Delivery } from './deliver.js';
@@ -37,7 +38,19 @@ export class RequestProfiler implements RequestHost {
 
   constructor(options: ProfilerOptions = {}) {
     this.options = resolveOptions(options);
-    this.delivery = new Delivery(this.options, this.stats, (kind, err) => this.fault(kind, err));
+    const o = this.options;
+    this.delivery = new Delivery(o, this.stats, (kind, err) => this.fault(kind, err));
+    // The sampler starts now, off any request (issue 12; SharedSampler.warmUp says why).
+    if (o.maybeEnabled || (o.allow && (o.queryParam || o.header))) this.warmSampler();
+  }
+
+  private warmSampler(): void {
+    const sampler = this.getSampler();
+    try {
+      sampler?.warmUp();
+    } catch (err) {
+      this.fault('sampler warm-up', err);
+    }
   }
 
   /** Logs one message per kind of fault, never throws. */
@@ -77,8 +90,10 @@ export class RequestProfiler implements RequestHost {
     try {
       this.sampler = getSharedSampler(this.options.sampler, this.options.interval, this.options.logger);
     } catch (err) {
-      this.sampler = null;
       this.fault('sampler setup', err);
+      // No sampler in this runtime is final; anything else is tried again at a later request.
+      if (err instanceof SamplerUnavailableError) this.sampler = null;
+      return null;
     }
     return this.sampler;
   }

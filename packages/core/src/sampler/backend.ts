@@ -1,29 +1,17 @@
-import type { Backend, CallFrame, Logger, RawProfile, SamplerKind } from '../types.js';
-import { loadNativeBackend } from './native.js';
-import { loadInspectorBackend } from './inspector.js';
+// The sampler's leaf module: what every backend is (the types live in core's leaf types.ts), with
+// no implementation imported (load.ts picks one).
+import type { RawProfile } from '../types.js';
 
-export type { Backend, CallFrame, RawProfile };
+export type { Backend, BackendName, CallFrame, RawProfile } from '../types.js';
 
 export class SamplerUnavailableError extends Error {}
 
-/** The backend asked for, falling back from native to inspector under 'auto'. */
-export function loadBackend(kind: SamplerKind, logger: Logger): Backend {
-  if (kind !== 'inspector') {
-    const native = loadNativeBackend();
-    if (native.backend) return native.backend;
-    if (kind === 'native') {
-      throw new SamplerUnavailableError(
-        `prof: sampler 'native' was asked for but v8-profiler-next could not be loaded: ${native.reason}`,
-      );
-    }
-    logger.info(
-      `prof: v8-profiler-next unavailable (${native.reason}); sampling through node:inspector, whose start/stop is slower`,
-    );
+/** V8's line and column numbers are 0-based outside v8-profiler-next; prof's are 1-based. */
+export function oneBasedLines(profile: RawProfile): RawProfile {
+  for (const node of profile.nodes) {
+    const cf = node.callFrame;
+    cf.lineNumber = cf.lineNumber >= 0 ? cf.lineNumber + 1 : 0;
+    cf.columnNumber = cf.columnNumber >= 0 ? cf.columnNumber + 1 : 0;
   }
-  const inspector = loadInspectorBackend();
-  if (!inspector)
-    throw new SamplerUnavailableError(
-      'prof: no V8 sampler in this runtime (neither v8-profiler-next nor node:inspector)',
-    );
-  return inspector;
+  return profile;
 }

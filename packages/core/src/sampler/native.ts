@@ -16,19 +16,23 @@ function here(): string {
   return typeof __filename === 'string' ? __filename : import.meta.url;
 }
 
-export function loadNativeBackend(): { backend?: Backend; reason?: string } {
+/** The addon, or why not; `unbuilt` when the package is installed but its build never ran. */
+export function loadNativeBackend(): { backend?: Backend; reason?: string; unbuilt?: boolean } {
   const mod = builtin('node:module');
   if (!mod) return { reason: 'not running on Node.js' };
   let v8p: V8ProfilerNext;
   try {
     v8p = mod.createRequire(here())('v8-profiler-next') as V8ProfilerNext;
   } catch (err) {
-    return { reason: (err as Error).message.split('\n')[0] };
+    const reason = (err as Error).message.split('\n')[0] ?? String(err);
+    // Installed without its build (pnpm 10, Yarn 4, --ignore-scripts): the package resolves, its binary does not.
+    return { reason, unbuilt: /\.node'|build[/\\]/.test(reason) };
   }
   // Chrome's format (nodes + timeDeltas); never dispose the CpuProfiler between profiles, since
-  // re-creating it walks all compiled code (tens of ms in a large app).
+  // re-creating it walks all compiled code (hundreds of ms in a large app). The addon keeps the
+  // limit in a C int: 2 ** 31 wrapped to INT_MIN and disposed the profiler after every idle.
   v8p.setGenerateType(1);
-  v8p.setProfilesCleanupLimit(2 ** 31);
+  v8p.setProfilesCleanupLimit(2 ** 31 - 1);
   const running = [false, false];
   const backend: Backend = {
     name: 'native',

@@ -1,7 +1,8 @@
 import type { Logger, SamplerKind } from '../types.js';
 import { nowUs } from '../runtime.js';
 import { SamplesBuilder, type Samples } from '../samples.js';
-import { loadBackend, type Backend } from './backend.js';
+import type { Backend, BackendName } from './backend.js';
+import { describeBackend, loadBackend } from './load.js';
 import { toSegment, type Segment } from './segment.js';
 import { getContextTimeline, type ContextTimeline } from './context.js';
 
@@ -15,8 +16,16 @@ export interface Recording {
   settle?: { resolve(s: Samples): void; reject(e: unknown): void };
 }
 
-/** A stopped profile is kept this long after the last recording ends, so a burst keeps the profiler warm. */
+/** Unless warm() was called, a profile is kept this long after the last recording ends, for the next burst. */
 const LINGER_MS = 1000;
+/** A warm sampler with nothing to record still rotates this often, so that an idle profile stays small. */
+const IDLE_ROTATION_MS = 5000;
+/**
+ * node:inspector keeps every profile's id until its CpuProfiler is disposed (~110 bytes a
+ * rotation, measured): after this many rotations, a warm inspector sampler restarts cold once,
+ * while idle.
+ */
+const INSPECTOR_RECYCLE_ROTATIONS = 100_000;
 
 const schedule: (fn: () => void) => void =
   typeof globalThis.setImmediate === 'function'
@@ -44,6 +53,9 @@ export class SharedSampler {
   private rotationWaitMs = 0;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   private timeline: ContextTimeline | null | undefined;
+  /** Set by warm(): the profile runs from then on and is never stopped for idleness. */
+  private keepWarm = false;
+  private rotations = 0;
 
   constructor(
     readonly backend: Backend,
@@ -52,8 +64,32 @@ export class SharedSampler {
     backend.setInterval(interval);
   }
 
-  get name(): 'native' | 'inspector' {
+  get name(): BackendName {
     return this.backend.name;
+  }
+
+  /** True once warm() ran: a profile is running and stays running. */
+  get warm(): boolean {
+    return this.keepWarm;
+  }
+
+  /**
+   * Starts the shared profile now and keeps it running for the life of the process. Called when a
+   * middleware is created, off any request: the first start walks all compiled code (hundreds of
+   * ms in a large app, cheap at startup), and code optimized while a profile runs keeps its inlined
+   * frames. Afterwards a request only opens a recording; rotations run after responses.
+   */
+  warmUp(): void {
+    this.keepWarm = true;
+    if (this.slot === null) {
+      this.backend.start(0);
+      this.slot = 0;
+    }
+    if (this.inFlight.size === 0 && this.waiting.length === 0 && !this.rotationPending) {
+      if (this.lingerTimer) clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+      this.idle();
+    }
   }
 
   /** Recordings currently open. */
@@ -128,6 +164,7 @@ export class SharedSampler {
       this.backend.start(next);
       this.slot = next;
       segment = toSegment(this.backend.stop(old));
+      this.rotations++;
       this.rotationWaitMs = Math.min(MAX_ROTATION_WAIT_MS, (nowUs() - began) / 10); // µs → 100× in ms
     } catch (err) {
       this.reset();
@@ -159,9 +196,32 @@ export class SharedSampler {
     else tl.trim(oldest);
   }
 
-  /** Nothing open: keep the profile a moment for the next burst, then stop sampling altogether. */
+  /**
+   * Nothing open. Warm: rotate now and then so the idle profile stays small (and recycle the
+   * inspector's profiler when due). Otherwise keep the profile a moment for the next burst, then
+   * stop sampling altogether.
+   */
   private idle(): void {
     if (this.lingerTimer || this.slot === null) return;
+    if (this.keepWarm) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        if (this.inFlight.size > 0 || this.waiting.length > 0 || this.rotationPending) return;
+        if (this.backend.name === 'inspector' && this.rotations >= INSPECTOR_RECYCLE_ROTATIONS) {
+          this.rotations = 0;
+          this.reset();
+          try {
+            this.warmUp();
+          } catch {
+            // Cold again: the next recording starts the profile.
+          }
+          return;
+        }
+        this.rotate();
+      }, IDLE_ROTATION_MS);
+      this.lingerTimer.unref?.();
+      return;
+    }
     this.lingerTimer = setTimeout(() => {
       this.lingerTimer = undefined;
       if (this.inFlight.size === 0 && this.waiting.length === 0 && !this.rotationPending) this.reset();
@@ -208,21 +268,30 @@ export function getSharedSampler(kind: SamplerKind, interval: number, logger: Lo
     (kind === 'auto' ? undefined : reg.samplers.auto?.name === kind ? reg.samplers.auto : undefined);
   if (existing) {
     if (interval !== existing.interval) {
-      logger.warn(
+      say(
+        logger,
+        'warn',
         `prof: interval ${interval}µs asked for, but this process already samples every ${existing.interval}µs; using ${existing.interval}µs`,
       );
     }
     return existing;
   }
-  const backend = loadBackend(kind, logger);
+  const { backend, skipped } = loadBackend(kind, interval);
   const sampler = reg.samplers[backend.name] ?? new SharedSampler(backend, interval);
   reg.samplers[kind] = sampler;
   reg.samplers[backend.name] = sampler;
   if (!reg.announced) {
     reg.announced = true;
-    logger.info(
-      `prof: sampling with ${sampler.name === 'native' ? 'v8-profiler-next' : 'node:inspector'} every ${interval}µs`,
-    );
+    say(logger, 'info', describeBackend(backend, interval, skipped));
   }
   return sampler;
+}
+
+/** A log line that cannot fail the sampler's setup: a logger that throws is not ours to fix. */
+function say(logger: Logger, level: 'info' | 'warn', message: string): void {
+  try {
+    logger[level](message);
+  } catch {
+    // The sampler works all the same.
+  }
 }
