@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../src/defaults.js';
 import { reportPath, sanitizeComponent, writeReportFiles } from '../src/middleware/files.js';
+import { nextReportId } from '../src/meta.js';
 import { Report, type ReportMeta } from '../src/report.js';
 import { SamplesBuilder } from '../src/samples.js';
 
@@ -71,5 +73,34 @@ describe('report file names', () => {
     expect(written.map((f) => path.basename(f)).sort()).toEqual(['abc-1.json', 'abc-1.txt']);
     expect(JSON.parse(readFileSync(written.find((f) => f.endsWith('.json'))!, 'utf8')).meta.id).toBe('abc-1');
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('gives every report its own name by default, even many of one path in one millisecond', () => {
+    // Issue 16: the default once had no {id}; 1,000 requests at concurrency 8 gave 876 files.
+    const names = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const r = emptyReport({ id: nextReportId(), path: '/orders', startedAt: '2026-11-24T10:20:30.456Z' });
+      names.add(path.basename(reportPath(dir, DEFAULTS.fileName, r, 'txt')));
+    }
+    expect(names.size).toBe(1000);
+  });
+
+  it('writes each format to its own file when the template has no {ext}', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'prof-noext-'));
+    try {
+      const written = await writeReportFiles(emptyReport({ path: '/x' }), { outputDir: out, fileName: 'latest' }, [
+        'text',
+        'json',
+        'speedscope',
+      ]);
+      expect(written.map((f) => path.basename(f)).sort()).toEqual([
+        'latest.json',
+        'latest.speedscope.json',
+        'latest.txt',
+      ]);
+      expect(readdirSync(out).sort()).toEqual(['latest.json', 'latest.speedscope.json', 'latest.txt']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
