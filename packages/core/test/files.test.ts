@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,28 @@ describe('report file names', () => {
         'latest.txt',
       ]);
       expect(readdirSync(out).sort()).toEqual(['latest.json', 'latest.speedscope.json', 'latest.txt']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("never writes over a user's file that a template names, yet rewrites its own reports of earlier runs", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'prof-own-'));
+    try {
+      writeFileSync(path.join(out, 'config.json'), '{"db":"secret"}');
+      writeFileSync(path.join(out, 'config.txt'), 'my notes');
+      const report = emptyReport({ id: 'r-1', path: '/config' });
+      const written = await writeReportFiles(report, { outputDir: out, fileName: '{path}.{ext}' }, ['json', 'text']);
+      expect(written.map((f) => path.basename(f)).sort()).toEqual(['config-r-1.json', 'config-r-1.txt']);
+      expect(readFileSync(path.join(out, 'config.json'), 'utf8')).toBe('{"db":"secret"}');
+      expect(readFileSync(path.join(out, 'config.txt'), 'utf8')).toBe('my notes');
+      // A report an earlier process wrote under a constant name is prof's: it is rewritten in place.
+      writeFileSync(path.join(out, 'latest.json'), `${emptyReport({ id: 'old' }).json()}`);
+      const again = await writeReportFiles(emptyReport({ id: 'new' }), { outputDir: out, fileName: 'latest' }, [
+        'json',
+      ]);
+      expect(again.map((f) => path.basename(f))).toEqual(['latest.json']);
+      expect(JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')).meta.id).toBe('new');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

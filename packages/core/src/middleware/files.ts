@@ -95,11 +95,62 @@ export async function writeReportFiles(
   const written: string[] = [];
   for (const format of formats) {
     const spec = formatSpec(format);
-    const file = reportPath(opts.outputDir, opts.fileName, report, spec.ext);
+    const file = await freeName(reportPath(opts.outputDir, opts.fileName, report, spec.ext), spec.ext, report.meta.id);
     await writeAtomic(file, spec.render(report));
+    rememberWritten(file);
     written.push(file);
   }
   return written;
+}
+
+/** Report files this process wrote (bounded, oldest forgotten first): rewriting those is prof's business. */
+const writtenHere = new Set<string>();
+const WRITTEN_HERE_MAX = 10_000;
+
+function rememberWritten(file: string): void {
+  writtenHere.delete(file);
+  writtenHere.add(file);
+  if (writtenHere.size > WRITTEN_HERE_MAX) writtenHere.delete(writtenHere.values().next().value as string);
+}
+
+/** How prof's text formats begin: a file that does is a report of an earlier run, not the user's. */
+const SIGNATURES: ((head: string) => boolean)[] = [
+  (h) => h.startsWith('\n  prof  Recorded:'),
+  (h) => h.startsWith('{"schema":"prof.report/'),
+  (h) => h.startsWith('<!doctype html>') && h.includes('<meta name="generator" content="prof">'),
+];
+
+/** Whether writing over `file` loses nothing: absent, not a plain file (the write fails), or prof's own. */
+async function mayOverwrite(file: string): Promise<boolean> {
+  if (writtenHere.has(file)) return true;
+  const fs = requireBuiltin('node:fs');
+  const stat = await fs.promises.stat(file).catch(() => undefined);
+  if (!stat?.isFile()) return true;
+  const fd = await fs.promises.open(file, 'r').catch(() => undefined);
+  if (!fd) return false;
+  try {
+    const buf = new Uint8Array(2048);
+    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
+    const head = new TextDecoder().decode(buf.subarray(0, bytesRead));
+    return SIGNATURES.some((signed) => signed(head));
+  } finally {
+    await fd.close();
+  }
+}
+
+/**
+ * `file`, or, when a file prof did not write already has that name (a user's `config.json` that
+ * `'{path}.{ext}'` would name for `GET /config`), the same name with the report's id added.
+ */
+async function freeName(file: string, ext: string, id: string): Promise<string> {
+  if (await mayOverwrite(file)) return file;
+  const stem = file.slice(0, -(ext.length + 1));
+  const tag = sanitizeComponent(id, 40);
+  for (let n = 0; n < 5; n++) {
+    const other = `${stem}-${tag}${n ? `-${n}` : ''}.${ext}`;
+    if (await mayOverwrite(other)) return other;
+  }
+  throw new Error(`prof: ${JSON.stringify(file)} and its alternatives belong to someone else; report not written`);
 }
 
 /** prof's record of the report files it wrote into an outputDir, so that maxFiles removes only those. */
