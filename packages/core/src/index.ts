@@ -47,3 +47,12 @@ export {
   trimProfile,
   type CpuProfileLoadOptions,
 } from './load/index.js';
+export {
+  Aggregator,
+  type Comparison,
+  type ComparisonRow,
+  type ExemplarSummary,
+  type RequestSet,
+  type RouteSummary,
+} from './aggregate/index.js';
+export type { AggregateOption, AggregateSettings } from './option-types.js';

@@ -81,6 +81,39 @@ export interface ProfilerOptions<Req = unknown> {
    * the scripts' source maps, read when a kept report is first rendered. Default true.
    */
   sourceMaps?: boolean;
+  /**
+   * Serve the dashboard at this path (e.g. '/_prof'), gated by `allow`; a refused request goes on
+   * to the app unchanged. Implies `aggregate`. Default off.
+   */
+  dashboard?: string;
+  /** Keep per-route aggregates (`true`, or settings). Default off. */
+  aggregate?: AggregateOption;
+}
+
+/** The `aggregate` option: `true` or its settings. */
+export type AggregateOption =
+  | boolean
+  | {
+      /** Rolling window, ms. Default 600000 (ten minutes). */
+      window?: number;
+      /** Slowest requests kept per route as full reports. Default 5. */
+      exemplars?: number;
+      /** One aggregated HTML of the run, inside outputDir, e.g. 'profiling.html'. */
+      file?: string;
+      /** ms between rewrites of `file`. Default 10000. */
+      every?: number;
+    };
+
+/** The `aggregate` option once resolved. */
+export interface AggregateSettings {
+  /** Rolling window, ms. */
+  window: number;
+  /** Slowest requests kept per route, as full reports. */
+  exemplars: number;
+  /** File name inside outputDir rewritten with the aggregated HTML; undefined: none. */
+  file: string | undefined;
+  /** ms between rewrites of `file`. */
+  every: number;
 }
 
 export interface ResolvedOptions {
@@ -108,6 +141,10 @@ export interface ResolvedOptions {
   maxFiles: number | undefined;
   maxPendingWrites: number;
   sourceMaps: boolean;
+  /** The dashboard's path, or undefined. */
+  dashboard: string | undefined;
+  /** Aggregation settings, or undefined when off. */
+  aggregate: AggregateSettings | undefined;
 }
 
 /** What `profile(fn, opts)` takes. */

@@ -1,5 +1,6 @@
 import { DEFAULTS, fillRenderOptions } from './defaults.js';
 import { FORMAT_NAMES, isOutputFormat, type OutputFormat } from './formats.js';
+import { resolveAggregate, resolveDashboard } from './options-aggregate.js';
 import type { FileNameInfo, ProfileOptions, ProfilerOptions, ResolvedOptions } from './option-types.js';
 import { proc } from './runtime.js';
 import type { Attribution, Logger, RenderOptions, RequestInfo, ResolvedRenderOptions, SamplerKind } from './types.js';
@@ -40,6 +41,8 @@ const OPTION_NAMES = [
   'maxFiles',
   'maxPendingWrites',
   'sourceMaps',
+  'dashboard',
+  'aggregate',
 ] as const satisfies readonly (keyof ProfilerOptions)[];
 
 const RENDER_OPTION_NAMES = Object.keys(DEFAULTS.render) as (keyof RenderOptions)[];
@@ -218,6 +221,9 @@ export function resolveOptions(raw: ProfilerOptions = {}): ResolvedOptions {
   const queryParam = optString('queryParam', /^[A-Za-z0-9_.-]+$/, 'a query parameter name (letters, digits, _ . -)');
   const header = optString('header', /^[A-Za-z0-9-]+$/, 'an HTTP header name');
   // Colour by default only where the text goes to a terminal through our own console logger.
+  const outputDir = optString('outputDir');
+  const dashboard = resolveDashboard(opts.dashboard);
+  const aggregate = resolveAggregate(opts.aggregate, dashboard, outputDir);
   const colorDefault = opts.logger === undefined && proc?.stdout?.isTTY === true && proc?.env?.NO_COLOR === undefined;
   return {
     interval,
@@ -225,7 +231,7 @@ export function resolveOptions(raw: ProfilerOptions = {}): ResolvedOptions {
     maybeEnabled: o.enabled !== false && o.enabled !== 0,
     output,
     printEachRequest: bool('printEachRequest'),
-    outputDir: optString('outputDir'),
+    outputDir,
     fileName,
     queryParam,
     header: header?.toLowerCase(),
@@ -242,5 +248,7 @@ export function resolveOptions(raw: ProfilerOptions = {}): ResolvedOptions {
     maxFiles,
     maxPendingWrites,
     sourceMaps: bool('sourceMaps'),
+    dashboard,
+    aggregate,
   };
 }

@@ -1,3 +1,4 @@
+import type { Aggregator } from '../aggregate/aggregator.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Report } from '../report.js';
 import { FileRotator, writeReportFiles } from './files.js';
@@ -22,6 +23,7 @@ export class Delivery {
     private readonly options: ResolvedOptions,
     private readonly stats: DeliveryStats,
     private readonly fault: (kind: string, err: unknown) => void,
+    private readonly aggregator?: Aggregator,
   ) {
     const o = options;
     this.rotator = o.outputDir && o.maxFiles !== undefined ? new FileRotator(o.outputDir, o.maxFiles) : undefined;
@@ -31,6 +33,14 @@ export class Delivery {
   async deliver(report: Report): Promise<void> {
     const o = this.options;
     this.stats.profiled++;
+    // After the response went out: merging costs the request nothing.
+    if (this.aggregator) {
+      try {
+        this.aggregator.add(report);
+      } catch (err) {
+        this.fault('aggregating the report', err);
+      }
+    }
     if (o.printEachRequest) {
       try {
         o.logger.info(report.text());

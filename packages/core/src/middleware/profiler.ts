@@ -1,3 +1,4 @@
+import { Aggregator } from '../aggregate/aggregator.js';
 import { resolveOptions, type ProfilerOptions, type ResolvedOptions } from '../options.js';
 import type { Report } from '../report.js';
 import { isNode } from '../runtime.js';
@@ -35,11 +36,15 @@ export class RequestProfiler implements RequestHost {
   private sampler: SharedSampler | null | undefined;
   private readonly faultsSeen = new Set<string>();
   private readonly delivery: Delivery;
+  private readonly aggregator: Aggregator | undefined;
 
   constructor(options: ProfilerOptions = {}) {
     this.options = resolveOptions(options);
     const o = this.options;
-    this.delivery = new Delivery(o, this.stats, (kind, err) => this.fault(kind, err));
+    this.aggregator = o.aggregate
+      ? new Aggregator(o.aggregate, { render: o.render, sourceMaps: o.sourceMaps, logger: o.logger })
+      : undefined;
+    this.delivery = new Delivery(o, this.stats, (kind, err) => this.fault(kind, err), this.aggregator);
     // The sampler starts now, off any request (issue 12; SharedSampler.warmUp says why).
     if (o.maybeEnabled || (o.allow && (o.queryParam || o.header))) this.warmSampler();
   }
@@ -67,6 +72,11 @@ export class RequestProfiler implements RequestHost {
     } catch {
       // A logger that throws is not ours to fix.
     }
+  }
+
+  /** Per-route aggregates (options `aggregate` or `dashboard`); undefined when off. */
+  aggregates(): Aggregator | undefined {
+    return this.aggregator;
   }
 
   belowThreshold(): void {

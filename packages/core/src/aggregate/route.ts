@@ -1,0 +1,205 @@
+import type { Samples } from '../samples.js';
+import type { Microseconds, Milliseconds } from '../types.js';
+import { LatencySketch } from './latency.js';
+import type { RouteKey } from './route-key.js';
+import { StackTable } from './stack-table.js';
+
+/** Which requests of a route a merged profile covers. */
+export type RequestSet = 'all' | 'slow' | 'rest';
+
+/** One slice of the rolling window: what the route's requests of that time added. */
+interface Slice {
+  /** Wall-clock ms the slice began. */
+  start: number;
+  count: number;
+  slowCount: number;
+  latency: LatencySketch;
+  cpu: Milliseconds;
+  /** Per stack of the route's table: µs, for requests above the route's p90 and the rest. */
+  slow: Map<number, number>;
+  rest: Map<number, number>;
+}
+
+/** What one finished request adds to its route. */
+export interface RequestFacts {
+  samples: Samples;
+  duration: Milliseconds;
+  cpuTime: Milliseconds;
+  interval: Microseconds;
+}
+
+/** Latency quantiles from the window's sketch need some requests before "slow" means anything. */
+const MIN_REQUESTS_FOR_SLOW = 10;
+/** The p90 used to call a request slow is refreshed this often (a merge of every slice). */
+const THRESHOLD_REFRESH = 32;
+
+/**
+ * One route's aggregate over a rolling window of `slices` slices of `sliceMs` each: request
+ * count, latency sketch, CPU, and the merged stacks of its requests, split into slow (above the
+ * window's p90 when the request arrived) and the rest.
+ */
+export class RouteAggregate {
+  /** Requests since the profiler started (the window's count is in summary()). */
+  total = 0;
+  lastSeen = 0;
+  interval: Microseconds = 1000;
+  readonly table: StackTable;
+  private readonly slices: Slice[] = [];
+  private slowThreshold = Infinity;
+  private sinceRefresh = 0;
+
+  constructor(
+    readonly key: RouteKey,
+    private readonly sliceMs: number,
+    private readonly sliceCount: number,
+    maxStacks: number,
+  ) {
+    this.table = new StackTable(maxStacks);
+  }
+
+  /** Merges one request (called from delivery, after its response went out). */
+  add(r: RequestFacts, now: number): void {
+    this.rotate(now);
+    const slice = this.current(now);
+    if (++this.sinceRefresh >= THRESHOLD_REFRESH || this.slowThreshold === Infinity) this.refreshThreshold();
+    const slow = r.duration > this.slowThreshold;
+    this.total++;
+    this.lastSeen = now;
+    this.interval = r.interval;
+    slice.count++;
+    if (slow) slice.slowCount++;
+    slice.latency.add(r.duration);
+    slice.cpu += r.cpuTime;
+    const into = slow ? slice.slow : slice.rest;
+    const mapped = this.table.intern(r.samples);
+    const { stacks, weights } = r.samples;
+    for (let i = 0; i < stacks.length; i++) {
+      const s = mapped[stacks[i]!]!;
+      if (s < 0) {
+        this.table.truncated++;
+        continue;
+      }
+      into.set(s, (into.get(s) ?? 0) + weights[i]!);
+    }
+  }
+
+  private refreshThreshold(): void {
+    this.sinceRefresh = 0;
+    const all = this.latency();
+    this.slowThreshold = all.count >= MIN_REQUESTS_FOR_SLOW ? all.quantile(0.9) : Infinity;
+  }
+
+  private current(now: number): Slice {
+    const last = this.slices[this.slices.length - 1];
+    if (last && now < last.start + this.sliceMs) return last;
+    const start = last ? last.start + Math.floor((now - last.start) / this.sliceMs) * this.sliceMs : now;
+    const slice: Slice = {
+      start,
+      count: 0,
+      slowCount: 0,
+      latency: new LatencySketch(),
+      cpu: 0,
+      slow: new Map(),
+      rest: new Map(),
+    };
+    this.slices.push(slice);
+    return slice;
+  }
+
+  /** Drops slices older than the window; compacts the stack table when they held most of it. */
+  rotate(now: number): void {
+    const horizon = now - this.sliceMs * this.sliceCount;
+    let dropped = 0;
+    while (this.slices.length && this.slices[0]!.start + this.sliceMs <= horizon) {
+      this.slices.shift();
+      dropped++;
+    }
+    if (dropped === 0) return;
+    this.refreshThreshold();
+    if (this.table.size < this.table.maxStacks / 2) return;
+    const live = new Set<number>();
+    for (const s of this.slices) {
+      for (const k of s.slow.keys()) live.add(k);
+      for (const k of s.rest.keys()) live.add(k);
+    }
+    const remap = this.table.compact(live);
+    for (const s of this.slices) {
+      s.slow = remapWeights(s.slow, remap);
+      s.rest = remapWeights(s.rest, remap);
+    }
+  }
+
+  /** The window's latency distribution. */
+  latency(): LatencySketch {
+    const all = new LatencySketch();
+    for (const s of this.slices) all.merge(s.latency);
+    return all;
+  }
+
+  /** Requests, slow requests and CPU ms in the window; its oldest slice's start. */
+  counts(): { count: number; slowCount: number; cpu: Milliseconds; since: number } {
+    let count = 0;
+    let slowCount = 0;
+    let cpu = 0;
+    for (const s of this.slices) {
+      count += s.count;
+      slowCount += s.slowCount;
+      cpu += s.cpu;
+    }
+    return { count, slowCount, cpu, since: this.slices[0]?.start ?? this.lastSeen };
+  }
+
+  /** µs per stack over the window, for the requests in `set`. */
+  weights(set: RequestSet): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const s of this.slices) {
+      if (set !== 'rest') for (const [k, w] of s.slow) out.set(k, (out.get(k) ?? 0) + w);
+      if (set !== 'slow') for (const [k, w] of s.rest) out.set(k, (out.get(k) ?? 0) + w);
+    }
+    return out;
+  }
+
+  /**
+   * The merged stacks as Samples: one sample per stack, weighted by its summed time, laid end to
+   * end (in stack order, so a timeline reads as a left-heavy flame graph).
+   */
+  samples(set: RequestSet): Samples {
+    const w = this.weights(set);
+    const order = [...w.keys()].sort((a, b) => a - b);
+    const stacks = Int32Array.from(order);
+    const weights = Float64Array.from(order, (k) => w.get(k)!);
+    const timestamps = new Float64Array(order.length);
+    let t = 0;
+    for (let i = 0; i < order.length; i++) {
+      t += weights[i]!;
+      timestamps[i] = t;
+    }
+    return {
+      frames: this.table.frames.slice(),
+      stackParent: this.table.stackParent.slice(),
+      stackFrame: this.table.stackFrame.slice(),
+      stacks,
+      timestamps,
+      weights,
+      start: 0,
+      end: t,
+      interval: this.interval,
+    };
+  }
+
+  /** Rough bytes held (bench, bounds). */
+  bytes(): number {
+    let entries = 0;
+    for (const s of this.slices) entries += s.slow.size + s.rest.size;
+    return this.table.bytes() + entries * 40 + this.slices.length * 17_000;
+  }
+}
+
+function remapWeights(m: Map<number, number>, remap: Int32Array): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [k, w] of m) {
+    const n = remap[k]!;
+    if (n >= 0) out.set(n, (out.get(n) ?? 0) + w);
+  }
+  return out;
+}
