@@ -56,3 +56,5 @@ export {
   type RouteSummary,
 } from './aggregate/index.js';
 export type { AggregateOption, AggregateSettings } from './option-types.js';
+export { dashboardResponse, type DashboardHost, type DashboardResponse } from './middleware/dashboard.js';
+export { serveNodeDashboard, type DashboardNodeResponse } from './middleware/dashboard-node.js';

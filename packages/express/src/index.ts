@@ -3,6 +3,7 @@ import {
   attachToNodeResponse,
   createProfiler,
   nodeRequestInfo,
+  serveNodeDashboard,
   type NodeResponseLike,
   type ProfilerOptions,
 } from '@prof/core';
@@ -40,7 +41,9 @@ export function profiler(options?: ProfilerOptions<Request>): Middleware {
   if (prof.inert) return (_req, _res, next) => next();
   return function profMiddleware(req, res, next) {
     try {
-      const handle = prof.start(nodeRequestInfo(req.method, req.originalUrl ?? req.url, req.headers, req));
+      const info = nodeRequestInfo(req.method, req.originalUrl ?? req.url, req.headers, req);
+      if (serveNodeDashboard(prof, info, res)) return;
+      const handle = prof.start(info);
       if (handle) attachToNodeResponse(handle, res, () => ({ route: routeOf(req) }));
     } catch (err) {
       prof.fault('request start', err);

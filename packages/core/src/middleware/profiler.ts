@@ -115,7 +115,7 @@ export class RequestProfiler implements RequestHost {
    */
   get inert(): boolean {
     const o = this.options;
-    return !o.maybeEnabled && !o.serverTiming && !(o.allow && (o.queryParam || o.header));
+    return !o.maybeEnabled && !o.serverTiming && !(o.allow && (o.queryParam || o.header || o.dashboard));
   }
 
   /** Called by adapters for every request. Undefined when there is nothing to do for it. */
