@@ -1,8 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { getRequestListener } from '@hono/node-server';
+import Router from '@koa/router';
 import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiler } from '@prof/express';
+import fastifyProfiler from '@prof/fastify';
+import { profiler as honoProfiler } from '@prof/hono';
+import { profiler as koaProfiler } from '@prof/koa';
 import { captureLogger, get, listen } from './helpers.js';
 
 // The dashboard's JSON API on real servers with real HTTP (issue 15). One table row per adapter;
@@ -23,15 +31,54 @@ interface Row {
 const quiet = captureLogger();
 const allow = (req: { headers: Record<string, unknown> }): boolean => req.headers['x-admin'] === '1';
 
+const opts = { dashboard: '/_prof', printEachRequest: false, logger: quiet } as const;
+
 const rows: Row[] = [
   {
     name: 'express',
     async start() {
       const app = express();
       app.use(profiler({ dashboard: '/_prof', allow, printEachRequest: false, logger: quiet }));
-      app.get('/items/:id', (req, res) => void res.send(`item ${req.params.id} ${dashWork(20_000)}`));
+      app.get('/items/:id', (req, res) => void res.send(`item ${req.params.id} ${dashWork(2_000_000)}`));
       app.get('/health', (_req, res) => void res.send('ok'));
       return createServer(app);
+    },
+  },
+  {
+    name: 'fastify',
+    async start() {
+      const app = Fastify();
+      await app.register(fastifyProfiler, { ...opts, allow });
+      app.get('/items/:id', async (req) => `item ${(req.params as { id: string }).id} ${dashWork(2_000_000)}`);
+      app.get('/health', async () => 'ok');
+      await app.ready();
+      return app.server;
+    },
+  },
+  {
+    name: 'koa',
+    async start() {
+      const app = new Koa();
+      const router = new Router();
+      app.use(koaProfiler({ ...opts, allow: (ctx) => ctx.get('x-admin') === '1' }));
+      router.get('/items/:id', (ctx) => {
+        ctx.body = `item ${ctx.params.id} ${dashWork(2_000_000)}`;
+      });
+      router.get('/health', (ctx) => {
+        ctx.body = 'ok';
+      });
+      app.use(router.routes());
+      return createServer(app.callback());
+    },
+  },
+  {
+    name: 'hono on node',
+    async start() {
+      const app = new Hono();
+      app.use(honoProfiler({ ...opts, allow: (c) => c.req.header('x-admin') === '1' }));
+      app.get('/items/:id', (c) => c.text(`item ${c.req.param('id')} ${dashWork(2_000_000)}`));
+      app.get('/health', (c) => c.text('ok'));
+      return createServer(getRequestListener(app.fetch));
     },
   },
 ];

@@ -34,9 +34,10 @@ export const profiler: FastifyPluginCallback<ProfilerOptions<FastifyRequest>> = 
   }
   fastify.addHook('onRequest', function profOnRequest(request, reply, next) {
     try {
-      const handle = p.start(
-        nodeRequestInfo(request.method, request.originalUrl ?? request.url, request.headers, request),
-      );
+      const info = nodeRequestInfo(request.method, request.originalUrl ?? request.url, request.headers, request);
+      const dash = p.dashboard(info);
+      if (dash) return void reply.code(dash.status).headers(dash.headers).send(dash.body); // answered: no next()
+      const handle = p.start(info);
       // Server-Timing goes in as the headers are written; finish on the raw response's finish/close.
       if (handle) attachToNodeResponse(handle, reply.raw, () => ({ route: request.routeOptions?.url }));
     } catch (err) {

@@ -39,12 +39,15 @@ export function profiler(options?: ProfilerOptions<Context>): MiddlewareHandler 
     // The route is the handler's, known once it has run; our own `use` path is no route.
     const route = (): string | undefined => (c.req.routeIndex !== ownIndex ? c.req.routePath : undefined);
     try {
-      handle = prof.start({
+      const info = {
         method: c.req.method,
         url: pathAndQuery(c.req.url),
-        header: (name) => c.req.header(name),
+        header: (n: string) => c.req.header(n),
         raw: c,
-      });
+      };
+      const dash = prof.dashboard(info);
+      if (dash) return new Response(dash.body as BodyInit, { status: dash.status, headers: dash.headers });
+      handle = prof.start(info);
       res = handle && nodeResponse(c.env);
       if (handle && res) attachToNodeResponse(handle, res, () => ({ route: route() }));
     } catch (err) {

@@ -3,6 +3,7 @@ import {
   attachToNodeResponse,
   createProfiler,
   nodeRequestInfo,
+  serveNodeDashboard,
   type NodeResponseLike,
   type ProfilerOptions,
 } from '@prof/core';
@@ -21,6 +22,8 @@ interface KoaContext {
   /** Set by @koa/router on a match (its own name, stable since v8). */
   _matchedRoute?: unknown;
   routerPath?: unknown;
+  /** false: Koa leaves the response alone (the dashboard wrote it). */
+  respond?: boolean;
 }
 
 type Middleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<unknown>;
@@ -40,7 +43,9 @@ export function profiler(options?: ProfilerOptions<Context>): Middleware {
   return async function profMiddleware(ctx, next) {
     let handle: ReturnType<typeof prof.start>;
     try {
-      handle = prof.start(nodeRequestInfo(ctx.method, ctx.originalUrl ?? ctx.url, ctx.headers, ctx));
+      const info = nodeRequestInfo(ctx.method, ctx.originalUrl ?? ctx.url, ctx.headers, ctx);
+      if (serveNodeDashboard(prof, info, ctx.res)) return void (ctx.respond = false); // answered on the node response
+      handle = prof.start(info);
       // Koa writes the body after the middleware chain returns, so finish on the node response.
       if (handle) attachToNodeResponse(handle, ctx.res, () => ({ route: routeOf(ctx) }));
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { RequestInfo } from '../types.js';
-import { dashboardResponse, type DashboardHost } from './dashboard.js';
+import type { DashboardResponse } from './dashboard.js';
 import type { NodeResponseLike } from './node-response.js';
 
 /** The parts of node:http's ServerResponse the dashboard writes with. */
@@ -13,20 +13,13 @@ export interface DashboardNodeResponse {
  * returns false otherwise (and on any fault), and the adapter hands the request to the app.
  */
 export function serveNodeDashboard(
-  host: DashboardHost,
+  host: { dashboard(req: RequestInfo): DashboardResponse | undefined },
   req: RequestInfo,
   nodeRes: NodeResponseLike | DashboardNodeResponse,
 ): boolean {
-  if (!host.options.dashboard) return false;
   // Every node:http response has end(); NodeResponseLike only names what the profiler wraps.
   const res = nodeRes as DashboardNodeResponse;
-  let response: ReturnType<typeof dashboardResponse>;
-  try {
-    response = dashboardResponse(host, req);
-  } catch (err) {
-    host.fault('serving the dashboard', err);
-    return false;
-  }
+  const response = host.dashboard(req);
   if (!response) return false;
   const body = req.method.toUpperCase() === 'HEAD' ? '' : response.body;
   res.writeHead(response.status, {

@@ -5,6 +5,7 @@ import { isNode } from '../runtime.js';
 import { SamplerUnavailableError } from '../sampler/backend.js';
 import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
 import type { RequestInfo } from '../types.js';
+import { dashboardResponse, type DashboardResponse } from './dashboard.js';
 import { Delivery } from './deliver.js';
 import { ProfiledRequest, TimingHandle, type RequestHandle, type RequestHost } from './request.js';
 import { parseTrigger } from './trigger.js';
@@ -77,6 +78,20 @@ export class RequestProfiler implements RequestHost {
   /** Per-route aggregates (options `aggregate` or `dashboard`); undefined when off. */
   aggregates(): Aggregator | undefined {
     return this.aggregator;
+  }
+
+  /**
+   * The dashboard's answer when `req` is for it and `allow` says yes; undefined otherwise (and on
+   * a fault, logged): the adapter then hands the request to the app unchanged.
+   */
+  dashboard(req: RequestInfo): DashboardResponse | undefined {
+    if (!this.options.dashboard) return undefined;
+    try {
+      return dashboardResponse(this, req);
+    } catch (err) {
+      this.fault('serving the dashboard', err);
+      return undefined;
+    }
   }
 
   belowThreshold(): void {
