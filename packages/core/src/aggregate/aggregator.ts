@@ -47,7 +47,7 @@ export interface RouteSummary {
   /** ISO time of the window's start and of the last request. */
   since: string;
   lastSeen: string;
-  /** Samples charged to a shallower frame because the route's tree was full. */
+  /** Recorded stacks cut short (time charged to a shallower frame) because the route's tree was full. */
   truncatedSamples: number;
   exemplars: ExemplarSummary[];
 }

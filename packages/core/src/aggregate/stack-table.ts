@@ -14,7 +14,7 @@ export class StackTable {
   stackFrame: number[] = [];
   private frameIndex = new Map<string, number>();
   private stackIndex = new Map<number, Map<number, number>>();
-  /** Samples charged to a shallower stack because the table was full. */
+  /** Recorded stacks cut short (charged to a shallower stack) because the table was full. */
   truncated = 0;
 
   constructor(readonly maxStacks: number) {}
@@ -40,7 +40,10 @@ export class StackTable {
     const seen = this.frameIndex.get(frameKey(f));
     const known = seen === undefined ? undefined : children?.get(seen);
     if (known !== undefined) return known;
-    if (this.size >= this.maxStacks) return parent;
+    if (this.size >= this.maxStacks) {
+      this.truncated++;
+      return parent;
+    }
     const frame = seen ?? this.frame(f);
     if (!children) this.stackIndex.set(parent, (children = new Map()));
     const i = this.stackParent.length;
