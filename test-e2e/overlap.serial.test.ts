@@ -143,10 +143,12 @@ describe('per-request attribution when requests overlap (express)', () => {
       const expected = spentOf.get(r.meta.path!)!;
       expect(expected, r.meta.path).toBeGreaterThan(0);
       const measured = under(r.tree(), 'work') / 1000;
+      // Within 40 %: 20 ms requests measured 28–36 % over on this project's VMs (base commit
+      // included); counting another request's overlapping work would be 100 % and more.
       expect(
         Math.abs(measured - expected) / expected,
         `${r.meta.path}: ${measured.toFixed(1)} ms of work`,
-      ).toBeLessThanOrEqual(0.2);
+      ).toBeLessThanOrEqual(0.4);
       ownSum += ownTime(r);
       starts.push([r.samples.start, r.samples.end]);
     }
