@@ -1,0 +1,108 @@
+import { expect } from 'vitest';
+import type { CallNode, Report } from '@prof/core';
+
+// What issue 13 asks of a layered app's reports, measured over its trees.
+
+export const HANDLER = 'articlesRoute';
+const REPOSITORY = new Set(['findRecentArticles', 'findAuthorById']);
+const HOOK_FRAMES = /^(promise(Init|Before|After|Resolve)Hook|emit(Init|Before|After|Destroy)Script|emitHook)$/;
+const MICROTASK_ROOTS = new Set(['runMicrotasks', 'processTicksAndRejections']);
+
+const isWait = (n: CallNode): boolean => n.frame.kind === 'await' || n.frame.kind === 'idle';
+
+/** µs of a subtree that ran code (its waits left out). */
+function cpuOf(n: CallNode): number {
+  if (isWait(n)) return 0;
+  return n.self + n.children.reduce((s, c) => s + cpuOf(c), 0);
+}
+
+/** Walks the tree with, for each node, whether the handler is among its ancestors. */
+export function walk(root: CallNode, visit: (n: CallNode, underHandler: boolean, depth: number) => void): void {
+  const go = (n: CallNode, under: boolean, depth: number): void => {
+    visit(n, under, depth);
+    for (const c of n.children) go(c, under || n.frame.name === HANDLER, depth + 1);
+  };
+  for (const c of root.children) go(c, false, 0);
+}
+
+export interface Shares {
+  repository: number;
+  repositoryUnderHandler: number;
+  wait: number;
+  waitUnderHandler: number;
+  hookFrames: number;
+  prof: number;
+  total: number;
+  microtaskRoots: string[];
+}
+
+export function shares(reports: Report[]): Shares {
+  const s: Shares = {
+    repository: 0,
+    repositoryUnderHandler: 0,
+    wait: 0,
+    waitUnderHandler: 0,
+    hookFrames: 0,
+    prof: 0,
+    total: 0,
+    microtaskRoots: [],
+  };
+  for (const r of reports) {
+    const root = r.tree();
+    s.total += root.total;
+    for (const c of root.children) if (MICROTASK_ROOTS.has(c.frame.name)) s.microtaskRoots.push(c.frame.name);
+    // The repository's outermost frames (a repository frame under another one counts once).
+    const countRepo = (n: CallNode, under: boolean): void => {
+      if (REPOSITORY.has(n.frame.name)) {
+        const cpu = cpuOf(n);
+        s.repository += cpu;
+        if (under) s.repositoryUnderHandler += cpu;
+        return;
+      }
+      for (const c of n.children) countRepo(c, under || n.frame.name === HANDLER);
+    };
+    for (const c of root.children) countRepo(c, false);
+    walk(root, (n, under) => {
+      if (isWait(n)) {
+        s.wait += n.total;
+        if (under) s.waitUnderHandler += n.total;
+      }
+      if (HOOK_FRAMES.test(n.frame.name)) s.hookFrames += n.self;
+      if (n.frame.name === '[prof]') s.prof += n.total;
+    });
+  }
+  return s;
+}
+
+/**
+ * Issue 13's checks on reports of GET /articles served by the layered app (test-e2e/apps/layered.ts).
+ * The first request of a process pays one-time costs in prof's hooks (their code compiled, V8's
+ * async stacks first captured): [prof]'s share is taken of the later reports.
+ */
+export function expectAsyncTrees(reports: Report[]): void {
+  const s = shares(reports);
+  const later = shares(reports.slice(1));
+  expect(s.repository, 'the repository ran').toBeGreaterThan(0);
+  expect(s.repositoryUnderHandler / s.repository, 'repository CPU under the handler').toBeGreaterThanOrEqual(0.9);
+  expect(s.wait, 'the requests waited').toBeGreaterThan(0);
+  expect(s.waitUnderHandler / s.wait, '[await] under the handler').toBeGreaterThanOrEqual(0.8);
+  expect(s.microtaskRoots).toEqual([]);
+  expect(s.hookFrames, "Node's async-hook frames shown as frames").toBe(0);
+  expect(later.prof / later.total, '[prof] share after the first request').toBeLessThanOrEqual(0.02);
+
+  // The text reads top-down: handler, service, repository, with [await] lines indented under them.
+  const text = reports[reports.length - 1]!.text({ color: false, unicode: true });
+  const lines = text.split('\n');
+  const at = (name: string): number => lines.findIndex((l) => l.includes(` ${name}  `));
+  expect(at(HANDLER), text).toBeGreaterThanOrEqual(0);
+  expect(at('getArticleFeed'), text).toBeGreaterThan(at(HANDLER));
+  expect(
+    lines.some((l) => /^\S.*(runMicrotasks|processTicksAndRejections)/.test(l)),
+    text,
+  ).toBe(false);
+  expect(
+    lines.some((l) => /^[\d.]+ \[await/.test(l)),
+    `no [await] at the root:\n${text}`,
+  ).toBe(false);
+  expect(text).toMatch(/[│├└]─ [\d.]+ \[await/);
+}
