@@ -5,12 +5,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import Fastify from 'fastify';
 // @ts-expect-error plain JS example app
 import { createApp as createExpressApp } from '../../examples/express/app.mjs';
-// @ts-expect-error plain JS example app
-import { createApp as createNestApp, decorate, param } from '../../examples/nestjs/app.mjs';
 // @ts-expect-error plain JS shared layers
 import { createArticles } from '../../examples/shared/articles.mjs';
 import { listen } from '../helpers.js';
-import { startNest } from './nest.js';
+import { decorate, nestExample, startNest } from './nest.js';
 import type { RunningApp } from './types.js';
 
 /** A driver as the layers use it: node-postgres' `query(text, params)` shape. */
@@ -71,10 +69,15 @@ export const layeredNest: LayeredFactory = {
         return articles.listArticles({ limit });
       }
     }
-    decorate(ArticlesHttpController, undefined, Controller());
+    // Under /layered: the example's own ArticleModule serves GET /articles.
+    decorate(ArticlesHttpController, undefined, Controller('layered'));
     decorate(ArticlesHttpController, 'articlesRoute', Get('articles'));
-    param(ArticlesHttpController, 'articlesRoute', 0, Query('limit'));
-    return startNest(await createNestApp(options, { platform: 'express', controllers: [ArticlesHttpController] }));
+    // @Query('limit') on the first parameter, as TypeScript's legacy decorators apply it.
+    Query('limit')(ArticlesHttpController.prototype, 'articlesRoute', 0);
+    const running = await startNest(
+      await nestExample.createApp(options, { platform: 'express', controllers: [ArticlesHttpController] }),
+    );
+    return { ...running, url: `${running.url}/layered` };
   },
 };
 

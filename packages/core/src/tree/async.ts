@@ -112,8 +112,9 @@ export function stitchAsync(samples: Samples, sites?: AsyncSites, scope = ''): S
   const stacks = new Int32Array(n);
   // Per sample that ran code: the continuation it ran in (its resumed function's stack), or -1.
   const anchors = new Int32Array(n).fill(-2);
-  // Callbacks (a driver's socket handler, the request's entry) are not in the awaiting chain:
-  // their frames place a wait only where no continuation is near it.
+  // Callbacks (a driver's socket handler, the request's entry) and continuations of unknown
+  // callers: their deepest frame known to await places a wait where it is deeper than the
+  // continuations near it (a callback that awaits nothing has none).
   const grounded = new Int32Array(n).fill(-1);
   let profStack = -1;
   for (let i = 0; i < n; i++) {
@@ -169,10 +170,12 @@ export function stitchAsync(samples: Samples, sites?: AsyncSites, scope = ''): S
     const before = prev[i]!;
     let under = before >= 0 && depthOf(before) > depthOf(next) ? before : next;
     if (under < 0) under = fallback ??= fallbackAnchor();
-    if (under < 0) {
-      const g = prevGrounded[i]!;
-      under = g >= 0 && depthOf(g) > depthOf(nextGrounded) ? g : nextGrounded;
-    }
+    // A frame known to await in a synchronous run of this recording (the handler called from the
+    // request's entry, or from a framework continuation of unknown callers, as NestJS's router)
+    // is in the awaiting chain too: where it is deeper, it is nearer the wait.
+    const pg = prevGrounded[i]!;
+    const g = pg >= 0 && depthOf(pg) > depthOf(nextGrounded) ? pg : nextGrounded;
+    if (g >= 0 && depthOf(g) > depthOf(under)) under = g;
     const leaf = info.rest[info.rest.length - 1]!;
     const wf = frames[leaf]!.functionName === '(idle)' ? out.frame(AWAIT_FRAME) : frameOut(leaf);
     stacks[i] = out.stack(under, wf);
@@ -286,6 +289,8 @@ export class AsyncSites {
   private size = 0;
   private resumed = new Map<string, Set<string>>();
   private waits = new Map<string, CallFrame[]>();
+  /** Functions V8's captured async stacks showed awaiting (`at async f`) or resumed (any scope). */
+  private awaiting = new Set<string>();
 
   private scoped(scope: string): Map<string, CallFrame> {
     let m = this.edges.get(scope);
@@ -299,9 +304,10 @@ export class AsyncSites {
     return m;
   }
 
-  /** f (by fnKey) was seen resuming after an await in this scope. */
+  /** f (by fnKey) was seen resuming after an await in this scope, or awaiting in a captured async stack. */
   resumes(scope: string, key: string): boolean {
-    return this.resumed.get(scope)?.has(key) ?? false;
+    this.absorbCaptures();
+    return (this.resumed.get(scope)?.has(key) ?? false) || this.awaiting.has(key);
   }
 
   noteResumed(scope: string, keys: Iterable<string>): void {
@@ -350,6 +356,11 @@ export class AsyncSites {
     if (!chains.length) return;
     const m = this.scoped(CAPTURED);
     for (const { frames, sync } of chains) {
+      if (this.awaiting.size > MAX_EDGES) this.awaiting.clear();
+      // After the synchronous part: functions suspended at an await; its last frame had resumed.
+      for (let i = Math.max(sync - 1, 0); sync < frames.length && i < frames.length; i++) {
+        this.awaiting.add(fnKey(frames[i]!));
+      }
       for (let i = 0; i + 1 < frames.length; i++) {
         const key = fnKey(frames[i]!);
         // A synchronous call is certain; an async frame skips callers that returned a promise
