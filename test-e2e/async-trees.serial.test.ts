@@ -13,8 +13,6 @@ import { get, listen, reportSink } from './helpers.js';
 // Issue 13: a real app's report is one tree rooted at the framework entry and the app's handler,
 // each continuation under the async chain that awaited it, [await] under the frame that waited.
 
-const NEST_MIN = 0.25;
-
 describe.each(layeredApps)('async call trees: layered app on $name', (factory) => {
   const sink = reportSink();
   let app: RunningApp;
@@ -38,12 +36,7 @@ describe.each(layeredApps)('async call trees: layered app on $name', (factory) =
     const reports = (await sink.waitFor(10)).filter((r) => r.meta.path?.includes('/articles'));
     expect(reports).toHaveLength(10);
     if (process.env.DBG) for (const r of reports) console.log(r.text({ color: false, filterThreshold: 0.02 }));
-    // NestJS: its router and interceptors (rxjs) resume in continuations whose callers neither
-    // samples nor captured async stacks give, and a request that mostly waits has a few CPU samples:
-    // measured 0.43–1.0 of the waits under the handler over 10 runs on the loaded dev machine (issue 13
-    // asks 0.8, met by Express and Fastify at 1.0), so Nest's aggregate bound is NEST_MIN; the best
-    // report must still reach 0.8.
-    expectAsyncTrees(reports, factory.name.startsWith('nest') ? { minWaitUnderHandler: NEST_MIN } : {});
+    expectAsyncTrees(reports, factory.name);
   });
 
   it('names the handler in the header', async () => {

@@ -63,6 +63,6 @@ describe.each(layeredApps)('async call trees against PostgreSQL (pg): $name', (f
     }
     const reports = (await sink.waitFor(10)).filter((r) => r.meta.path?.includes('/articles'));
     expect(reports).toHaveLength(10);
-    expectAsyncTrees(reports);
+    expectAsyncTrees(reports, factory.name);
   });
 });
