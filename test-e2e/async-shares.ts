@@ -92,6 +92,7 @@ export function expectAsyncTrees(reports: Report[], framework: string): void {
   // Placement learns from earlier reports and captures (tree/async.ts): shares of waits and of
   // [prof] are taken after WARM_UP requests, summed over the rest so one sparse report cannot decide.
   const later = shares(reports.slice(WARM_UP));
+  // DBG_SHARES=1 prints the measured shares (how the bounds below were chosen).
   if (process.env.DBG_SHARES)
     console.log(
       'SHARES',

@@ -35,7 +35,6 @@ describe.each(layeredApps)('async call trees: layered app on $name', (factory) =
     }
     const reports = (await sink.waitFor(10)).filter((r) => r.meta.path?.includes('/articles'));
     expect(reports).toHaveLength(10);
-    if (process.env.DBG) for (const r of reports) console.log(r.text({ color: false, filterThreshold: 0.02 }));
     expectAsyncTrees(reports, factory.name);
   });
 
