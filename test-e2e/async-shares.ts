@@ -121,20 +121,32 @@ export function expectAsyncTrees(reports: Report[], framework: string): void {
   // (up to 7 % in early requests), so the test asserts 10 %, with margin for a noisy runner.
   expect(later.prof / later.total, '[prof] share after warm-up').toBeLessThanOrEqual(0.1);
 
-  // The text reads top-down: handler, service, repository, with [await] lines indented under them
-  // (in the report that placed the most of its waits under the handler: the latest of the best).
-  const text = bestReport.text({ color: false, unicode: true });
+  // The text reads top-down: handler, service, repository, with [await] lines indented under them,
+  // no microtask runner and no [await] at the root. A request with a handful of CPU samples may
+  // miss a layer (getArticleFeed unsampled and under the threshold), so some report after warm-up
+  // must read so, the one that placed the most of its waits under the handler tried first.
+  const candidates = [
+    bestReport,
+    ...reports
+      .slice(WARM_UP)
+      .reverse()
+      .filter((r) => r !== bestReport),
+  ];
+  const problems = candidates.map((r) => textProblem(r.text({ color: false, unicode: true })));
+  expect(
+    problems.some((p) => p === undefined),
+    problems[0],
+  ).toBe(true);
+}
+
+/** Why a report's text does not read as an async call tree, or undefined. */
+function textProblem(text: string): string | undefined {
   const lines = text.split('\n');
   const at = (name: string): number => lines.findIndex((l) => l.includes(` ${name}  `));
-  expect(at(HANDLER), text).toBeGreaterThanOrEqual(0);
-  expect(at('getArticleFeed'), text).toBeGreaterThan(at(HANDLER));
-  expect(
-    lines.some((l) => /^\S.*(runMicrotasks|processTicksAndRejections)/.test(l)),
-    text,
-  ).toBe(false);
-  expect(
-    lines.some((l) => /^[\d.]+ \[await/.test(l)),
-    `no [await] at the root:\n${text}`,
-  ).toBe(false);
-  expect(text).toMatch(/[│├└]─ [\d.]+ \[await/);
+  if (at(HANDLER) < 0) return `no ${HANDLER} line:\n${text}`;
+  if (at('getArticleFeed') <= at(HANDLER)) return `getArticleFeed not below ${HANDLER}:\n${text}`;
+  if (lines.some((l) => /^\S.*(runMicrotasks|processTicksAndRejections)/.test(l))) return `microtask root:\n${text}`;
+  if (lines.some((l) => /^[\d.]+ \[await/.test(l))) return `[await] at the root:\n${text}`;
+  if (!/[│├└]─ [\d.]+ \[await/.test(text)) return `no nested [await]:\n${text}`;
+  return undefined;
 }
