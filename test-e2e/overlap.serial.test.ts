@@ -28,13 +28,17 @@ function under(node: CallNode, name: string): number {
   if (node.frame.name === name) return node.total;
   return node.children.reduce((s, c) => s + under(c, name), 0);
 }
-/** The request's own JS time: not waiting, and not V8's garbage collector, which serves the whole process. */
+/**
+ * The request's own JS time: not waiting, and not V8's garbage collector, which serves the whole
+ * process. `[await]` lines sit under the frame that awaited, so they are looked for at any depth.
+ */
 function ownTime(r: Report): number {
+  const notOwn = (n: CallNode): number =>
+    n.frame.kind === 'await' || n.frame.kind === 'idle' || n.frame.kind === 'gc'
+      ? n.total
+      : n.children.reduce((s, c) => s + notOwn(c), 0);
   const root = r.tree();
-  const other = root.children
-    .filter((c) => c.frame.kind === 'await' || c.frame.kind === 'idle' || c.frame.kind === 'gc')
-    .reduce((s, c) => s + c.total, 0);
-  return root.total - other;
+  return root.total - notOwn(root);
 }
 
 function makeApp(onReport: (r: Report) => void, attribution: 'context' | 'window' = 'context'): express.Express {
