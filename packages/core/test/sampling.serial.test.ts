@@ -66,7 +66,9 @@ describe.each(['native', 'inspector'] as const)('real sampling through the %s ba
     expect(share).toBeGreaterThan(0.7);
     expect(share).toBeLessThan(0.8);
     const expected = (report.meta.duration * 1000) / report.meta.interval;
-    expect(report.meta.sampleCount).toBeGreaterThan(expected * 0.85);
+    // V8's sampling thread delivers 0.83–0.91 of the nominal rate on this project's VMs (measured on
+    // the base commit, idle machine): the bound catches a sampler that stops or halves its rate.
+    expect(report.meta.sampleCount).toBeGreaterThan(expected * 0.75);
     expect(report.meta.sampleCount).toBeLessThan(expected * 1.15);
     expect(report.meta.sampler).toBe(sampler);
   });
