@@ -68,8 +68,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     await expect(page.locator('#title').textContent()).resolves.toBe('GET /cpu?n=2000000 (200)');
     await expect(page.locator('#meta [data-field="route"] b').textContent()).resolves.toBe('/cpu');
     await expect(page.locator('#meta [data-field="status"] b').textContent()).resolves.toBe('200');
+    // All samples, and those on CPU where some only waited.
+    const cpu = report.meta.cpuSampleCount;
     await expect(page.locator('#meta [data-field="samples"] b').textContent()).resolves.toBe(
-      String(report.meta.sampleCount),
+      cpu === undefined || cpu === report.meta.sampleCount
+        ? String(report.meta.sampleCount)
+        : `${report.meta.sampleCount} (${cpu} on CPU)`,
     );
 
     // The heaviest path opens by itself: the route's work is visible at once.

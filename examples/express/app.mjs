@@ -1,5 +1,6 @@
 import express from 'express';
 import { profiler } from '@prof/express';
+import { createArticles, startArticlesDatabase } from '../shared/articles.mjs';
 import { fetchOrders, getSumOfList } from '../shared/work.mjs';
 
 /**
@@ -24,6 +25,14 @@ export function createApp(profilerOptions = {}, { express: makeApp = express } =
   // Errors still reach Express's error handler and still yield a report.
   app.get('/error', function errorRoute() {
     throw new Error('boom');
+  });
+
+  // A database-style route: controller → service → repository → driver, awaiting at every layer
+  // (examples/shared/articles.mjs; the database is an in-process stand-in, started on first use).
+  let articles;
+  app.get('/articles', async function articlesRoute(req, res) {
+    articles ??= startArticlesDatabase().then(({ db }) => createArticles(db));
+    res.json(await (await articles).listArticles(req.query));
   });
 
   app.get('/users/:id', function userRoute(req, res) {

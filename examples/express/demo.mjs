@@ -18,7 +18,7 @@ const server = app.listen(0, '127.0.0.1');
 await once(server, 'listening');
 const base = `http://127.0.0.1:${server.address().port}`;
 
-for (const route of ['/cpu', '/io', '/error']) {
+for (const route of ['/cpu', '/io', '/articles', '/articles', '/error']) {
   const res = await fetch(base + route);
   console.log(`\n>>> GET ${route} → ${res.status} ${(await res.text()).slice(0, 60)}`);
   // Reports are delivered just after the response; give the sinks a moment.

@@ -41,8 +41,14 @@ function start(out: string, interval: number): void {
 
   let workers = 0;
   let children = 0;
-  // Node 20 announces the module-hooks thread of a loader (tsx) too: that is not the program's.
-  process.on('worker', (w: object) => void (w.constructor.name === 'InternalWorker' || workers++));
+  // Node announces the module-hooks thread of a loader (tsx through --import or --loader) as a
+  // worker too: an InternalWorker on Node 20, a plain Worker from Node 22 on. It is not the
+  // program's, and it is the first worker of a process started with a loader.
+  let loaderThreads = process.execArgv.some((a) => /^--(?:import|loader|experimental-loader)\b/.test(a)) ? 1 : 0;
+  process.on('worker', (w: object) => {
+    if (w.constructor.name === 'InternalWorker' || loaderThreads > 0) loaderThreads = 0;
+    else workers++;
+  });
   const onChild = (): void => void children++;
   dc.subscribe('child_process', onChild);
 

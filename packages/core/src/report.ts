@@ -3,6 +3,7 @@ import { exportStacks, type ExportStacks } from './export/stacks.js';
 import { OUTPUT_FORMATS, formatSpec, textOf, type OutputFormat, type RenderInput } from './formats.js';
 import type { Samples } from './samples.js';
 import { resolveSourceMaps } from './sourcemap/index.js';
+import { getAsyncSites, stitchAsync } from './tree/async.js';
 import { buildCallTree, type CallNode } from './tree/build.js';
 import { FrameClassifier } from './tree/frames.js';
 import { buildView, makeHidePredicate, type View } from './tree/view.js';
@@ -28,6 +29,7 @@ export class Report implements RenderInput {
   readonly recorded: Samples;
   private readonly defaults: ResolvedRenderOptions;
   private readonly sources: ReportSourceOptions;
+  private stitchedCache: Samples | undefined;
   private located: Samples | undefined;
   private treeCache: CallNode | undefined;
   private stacksCache: ExportStacks | undefined;
@@ -48,13 +50,26 @@ export class Report implements RenderInput {
   }
 
   /**
-   * The samples every rendering starts from: frames at their original source locations where
-   * source maps say so. Maps are read here, on first use, so a report nobody renders reads none.
+   * The recorded samples with each async continuation under the chain that awaited it
+   * (tree/async.ts), still at compiled locations: caller edges learnt from earlier reports and
+   * V8's captured async stacks are in compiled locations too, so stitching comes before mapping.
+   */
+  get stitched(): Samples {
+    // Caller edges are remembered per route: the same function may be called differently elsewhere.
+    const scope = this.meta.route === undefined ? '' : `${this.meta.method ?? ''} ${this.meta.route}`;
+    return (this.stitchedCache ??= stitchAsync(this.recorded, getAsyncSites(), scope));
+  }
+
+  /**
+   * The samples every rendering starts from: stitched (above), then frames at their original
+   * source locations where source maps say so. Maps are read here, on first use, so a report
+   * nobody renders reads none.
    */
   get samples(): Samples {
     if (this.located) return this.located;
     const { sourceMaps = true, logger = console } = this.sources;
-    if (!sourceMaps) return (this.located = this.recorded);
+    const stitched = this.stitched;
+    if (!sourceMaps) return (this.located = stitched);
     const warn = (m: string): void => {
       try {
         logger.warn(m);
@@ -64,7 +79,7 @@ export class Report implements RenderInput {
     };
     const classifier = this.classifier;
     // prof's own frames are spliced out of every tree: their maps would be read for nothing.
-    return (this.located = resolveSourceMaps(this.recorded, warn, (url) => classifier.isOwn(url)));
+    return (this.located = resolveSourceMaps(stitched, warn, (url) => classifier.isOwn(url)));
   }
 
   private get classifier(): FrameClassifier {

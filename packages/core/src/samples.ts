@@ -27,6 +27,12 @@ export interface Samples {
 /** Pseudo-frame for time a request spent waiting while other code ran. */
 export const AWAIT_FRAME: CallFrame = { functionName: '(await)', url: '', lineNumber: 0, columnNumber: 0 };
 
+/** Pseudo-frame for time a request waited while the thread ran other code (other requests' work). */
+export const AWAIT_BUSY_FRAME: CallFrame = { functionName: '(await busy)', url: '', lineNumber: 0, columnNumber: 0 };
+
+/** Pseudo-frame for prof's own bookkeeping inside a request (Node's async hooks run for prof). */
+export const PROF_FRAME: CallFrame = { functionName: '(prof)', url: '', lineNumber: 0, columnNumber: 0 };
+
 /** Which context ran when, for one recording (see sampler/context.ts). */
 export interface Ownership {
   /** The recording's context was running at time t. */
@@ -83,6 +89,7 @@ export class SamplesBuilder {
   }
 
   private awaitStack = -1;
+  private busyStack = -1;
 
   /** Adds the samples of a segment that fall in [start, end]. */
   addSegment(seg: Segment, start: number, end: number): void {
@@ -124,7 +131,10 @@ export class SamplesBuilder {
         prev = t;
       }
     } else {
-      if (this.awaitStack < 0 && timestamps.length) this.awaitStack = this.stack(-1, this.frame(AWAIT_FRAME));
+      if (this.awaitStack < 0 && timestamps.length) {
+        this.awaitStack = this.stack(-1, this.frame(AWAIT_FRAME));
+        this.busyStack = this.stack(-1, this.frame(AWAIT_BUSY_FRAME));
+      }
       // Time of one kind inside a sample of the other kind goes to the nearest sample of its kind.
       let lastOwn = -1;
       let lastAwait = -1;
@@ -141,7 +151,9 @@ export class SamplesBuilder {
           else carryAwait += gap - mine;
           lastOwn = i;
         } else {
-          stacks[i] = this.awaitStack;
+          // The thread idle: waiting for I/O or timers; else running other contexts' work.
+          const idle = this.frames[this.stackFrame[stacks[i]!]!]!.functionName === '(idle)';
+          stacks[i] = idle ? this.awaitStack : this.busyStack;
           weights[i] = gap - mine + carryAwait;
           carryAwait = 0;
           if (lastOwn >= 0) weights[lastOwn] = weights[lastOwn]! + mine;

@@ -104,6 +104,8 @@ export interface ReportMeta {
   /** Milliseconds of samples that were not idle. */
   cpuTime: Milliseconds;
   sampleCount: number;
+  /** Samples that ran code: not idle, not waiting while other requests ran. */
+  cpuSampleCount?: number;
   /** Sampling interval, µs. */
   interval: Microseconds;
   sampler: BackendName;

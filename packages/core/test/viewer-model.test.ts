@@ -50,7 +50,8 @@ function synthetic(): Report {
   const app = (f: string): string => pathToFileURL(`${cwd}/src/${f}`).href;
   const lib = (p: string): string => pathToFileURL(`${cwd}/node_modules/${p}/index.js`).href;
   const f = {
-    tick: fr('processTicksAndRejections', 'node:internal/process/task_queues', 95),
+    // A timer callback, not a microtask runner: report-time stitching drops microtask runners (tree/async.ts).
+    tick: fr('listOnTimeout', 'node:internal/timers', 594),
     emit: fr('emit', 'node:events', 517),
     handle: fr('handle', lib('express'), 120),
     next: fr('next', lib('express'), 280),

@@ -7,10 +7,13 @@ import { framesOf, type ExportStacks } from './stacks.js';
  */
 export function renderCollapsed(x: ExportStacks): string {
   const totals = new Map<number, number>();
+  // Samples with no frame left once V8's root and prof's own frames are spliced out (an empty
+  // microtask drain) still count, as one `[root]` line, so that the counts sum to the recording.
+  let rootOnly = 0;
   for (let i = 0; i < x.sampleStack.length; i++) {
     const s = x.sampleStack[i]!;
-    if (s < 0) continue;
-    totals.set(s, (totals.get(s) ?? 0) + x.weights[i]!);
+    if (s < 0) rootOnly += x.weights[i]!;
+    else totals.set(s, (totals.get(s) ?? 0) + x.weights[i]!);
   }
   const names = x.info.map((f) => {
     const loc = f.file ? ` (${f.file}:${f.line})` : '';
@@ -26,6 +29,7 @@ export function renderCollapsed(x: ExportStacks): string {
         .join(';')} ${count}`,
     );
   }
+  if (Math.round(rootOnly) > 0) lines.push(`[root] ${Math.round(rootOnly)}`);
   lines.sort();
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

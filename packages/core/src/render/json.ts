@@ -1,5 +1,5 @@
 import type { ReportMeta } from '../types.js';
-import type { CallNode } from '../tree/build.js';
+import { type CallNode, cpuTimeOf } from '../tree/build.js';
 
 /** One node of the JSON report (docs/formats.md). Times in milliseconds. */
 export interface JsonNode {
@@ -22,9 +22,9 @@ export interface JsonReport {
 
 const ms = (us: number): number => Math.round(us) / 1000;
 
-/** The aggregated tree with nothing folded; frames under `filterThreshold` of the total are dropped. */
+/** The aggregated tree with nothing folded; frames under `filterThreshold` of the CPU time are dropped. */
 export function renderJson(root: CallNode, meta: ReportMeta, filterThreshold: number): string {
-  const threshold = root.total * filterThreshold;
+  const threshold = cpuTimeOf(root) * filterThreshold;
   const convert = (n: CallNode): JsonNode => {
     const node: JsonNode = {
       function: n.frame.name,

@@ -19,15 +19,25 @@ function header(meta: ReportMeta, c: Colors, opts: ResolvedRenderOptions): strin
   const truncated = meta.truncated ? `    ${c.yellow('truncated at maxDuration')}` : '';
   const lines = [
     '',
-    `  ${c.bold('prof')}  Recorded: ${clockTime(new Date(meta.startedAt))}    Samples:  ${meta.sampleCount}`,
+    `  ${c.bold('prof')}  Recorded: ${clockTime(new Date(meta.startedAt))}    Samples:  ${sampleText(meta)}`,
     `        Duration: ${secs(meta.duration)}    CPU time: ${secs(meta.cpuTime)}`,
     `        Sampler:  ${meta.sampler}, ${meta.interval}µs${truncated}`,
     '',
   ];
   if (meta.method !== undefined) lines.push(`${c.bold('Request:')} ${requestLine(meta)}`, '');
-  else if (meta.name) lines.push(`${c.bold('Program:')} ${meta.name}`, '');
+  if (typeof meta.controller === 'string' && typeof meta.handler === 'string') {
+    lines.splice(lines.length - 1, 0, `${c.bold('Handler:')} ${meta.controller}.${meta.handler}`);
+  } else if (meta.name) lines.push(`${c.bold('Program:')} ${meta.name}`, '');
   if (opts.time === 'percent') lines.push(c.dim('(times are shares of the total)'), '');
   return lines.join('\n');
+}
+
+/** All samples, and those that ran code when some only waited. */
+function sampleText(meta: ReportMeta): string {
+  const cpu = meta.cpuSampleCount;
+  return cpu === undefined || cpu === meta.sampleCount
+    ? String(meta.sampleCount)
+    : `${meta.sampleCount} (${cpu} on CPU)`;
 }
 
 function timeColor(c: Colors, share: number): (s: string) => string {

@@ -69,3 +69,10 @@ function sumTotals(node: CallNode): number {
   node.children.sort((a, b) => b.total - a.total);
   return total;
 }
+
+/** µs of samples that ran code (not idle, not `[await]` anywhere in the tree): the CPU time the recording saw. */
+export function cpuTimeOf(node: CallNode): number {
+  let sum = node.frame.kind === 'idle' || node.frame.kind === 'await' ? 0 : node.self;
+  for (const c of node.children) sum += cpuTimeOf(c);
+  return sum;
+}

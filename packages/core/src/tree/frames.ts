@@ -28,6 +28,8 @@ const PSEUDO: Record<string, { kind: FrameKind; name: string }> = {
   '(idle)': { kind: 'idle', name: '[idle]' },
   '(garbage collector)': { kind: 'gc', name: '[garbage collector]' },
   '(await)': { kind: 'await', name: '[await]' },
+  '(await busy)': { kind: 'await', name: '[await] (loop busy)' },
+  '(prof)': { kind: 'program', name: '[prof]' },
 };
 
 function findPackageRoot(file: string): string | undefined {

@@ -23,7 +23,7 @@ export interface View {
 }
 
 export interface PassContext {
-  /** µs: lines under this are dropped (filterThreshold × the recording's total). */
+  /** µs: lines under this are dropped (filterThreshold × the recording's CPU time). */
   threshold: Microseconds;
   /** Frames folded into `[N frames hidden]` (library code unless show/hide say otherwise). */
   isHidden(frame: FrameInfo): boolean;

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { ResolvedRenderOptions } from '../types.js';
-import type { CallNode } from './build.js';
+import { type CallNode, cpuTimeOf } from './build.js';
 import type { FrameInfo } from './frames.js';
 import { DEFAULT_PASSES, type TreePass, type View, type ViewNode } from './passes.js';
 
@@ -29,7 +29,8 @@ export function buildView(
   isHidden: (f: FrameInfo) => boolean,
   passes: readonly TreePass[] = DEFAULT_PASSES,
 ): View {
-  const ctx = { threshold: root.total * opts.filterThreshold, isHidden };
+  // A share of the CPU time, not of the wall time: a request that mostly waits still shows what ran.
+  const ctx = { threshold: cpuTimeOf(root) * opts.filterThreshold, isHidden };
   return passes.reduce((view, pass) => ({ roots: pass(view.roots, ctx), total: view.total }), viewOf(root));
 }
 

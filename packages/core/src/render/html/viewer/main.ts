@@ -14,11 +14,17 @@ function header(meta: HtmlData['meta']): void {
   byId('title').textContent = title;
   const items: [string, string][] = [];
   if (meta.route) items.push(['route', String(meta.route)]);
+  if (meta.controller && meta.handler) items.push(['handler', `${String(meta.controller)}.${String(meta.handler)}`]);
   if (meta.status !== undefined) items.push(['status', String(meta.status)]);
   items.push(['recorded', new Date(meta.startedAt).toLocaleString()]);
   items.push(['duration', `${Number(meta.duration).toFixed(1)} ms`]);
   items.push(['CPU time', `${Number(meta.cpuTime).toFixed(1)} ms`]);
-  items.push(['samples', String(meta.sampleCount)]);
+  items.push([
+    'samples',
+    meta.cpuSampleCount !== undefined && meta.cpuSampleCount !== meta.sampleCount
+      ? `${String(meta.sampleCount)} (${String(meta.cpuSampleCount)} on CPU)`
+      : String(meta.sampleCount),
+  ]);
   items.push(['interval', `${meta.interval} µs`]);
   items.push(['sampler', meta.sampler]);
   if (meta.truncated) items.push(['truncated', 'yes (maxDuration)']);

@@ -46,7 +46,7 @@ export interface Row {
 }
 
 export interface RowOptions {
-  /** Lines under this share of the total are dropped (core's filterThreshold). */
+  /** Lines under this share of the CPU time are dropped (core's filterThreshold). */
   threshold: number;
   /** Show library frames instead of folding them (core's showAll). */
   showAll: boolean;
@@ -108,9 +108,18 @@ export function locationOf(tree: CallTree, r: Row): string {
   return f[1] ? (f[2] > 0 ? `${f[1]}:${f[2]}` : f[1]) : '';
 }
 
+/** µs of a subtree that ran code: core's cpuTimeOf (tree/build.ts). */
+export function cpuTimeOf(tree: CallTree, node: CallNode): number {
+  const kind = node.frame < 0 ? 'root' : kindOf(tree, node.frame);
+  let sum = kind === 'idle' || kind === 'await' ? 0 : node.self;
+  for (const c of node.children) sum += cpuTimeOf(tree, c);
+  return sum;
+}
+
 /** pyinstrument's processors as in core's buildView; a revealed folded row shows its frames unfolded. */
 export function buildRows(tree: CallTree, opts: RowOptions): Row[] {
-  const min = tree.root.total * opts.threshold;
+  // As core: a share of the CPU time (idle and [await] left out), not of the wall time.
+  const min = cpuTimeOf(tree, tree.root) * opts.threshold;
   const folding = (f: number): boolean => !opts.showAll && kindOf(tree, f) === 'library';
   const never = (): boolean => false;
   const library = (f: number): string => {
