@@ -13,10 +13,10 @@ function spin(ms: number): number {
   return x;
 }
 function aggWorkThree(): number {
-  return spin(6);
+  return spin(12);
 }
 function aggWorkOne(): number {
-  return spin(2);
+  return spin(4);
 }
 function aggOtherRoute(): number {
   return spin(3);
@@ -34,7 +34,10 @@ beforeAll(async () => {
     const route = url.startsWith('/work/') ? '/work/:n' : '/other';
     const handle = prof.start({ method: req.method ?? 'GET', url, header: () => undefined, raw: req });
     if (handle) attachToNodeResponse(handle, res, () => ({ route }));
-    if (route === '/work/:n') res.end(String(aggWorkThree() + aggWorkOne()));
+    // A sample's weight is the gap since the one before it, so the function that runs second is
+    // charged the first one's tail: alternating the order cancels that bias across requests.
+    const n = Number(url.slice(6));
+    if (route === '/work/:n') res.end(String(n % 2 ? aggWorkOne() + aggWorkThree() : aggWorkThree() + aggWorkOne()));
     else res.end(String(aggOtherRoute()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
