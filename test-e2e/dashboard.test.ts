@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { getRequestListener } from '@hono/node-server';
 import Router from '@koa/router';
@@ -6,11 +7,13 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
+import { Controller, Get, Param } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiler } from '@prof/express';
 import fastifyProfiler from '@prof/fastify';
 import { profiler as honoProfiler } from '@prof/hono';
 import { profiler as koaProfiler } from '@prof/koa';
+import { decorate, nestExample } from './apps/nest.js';
 import { captureLogger, get, listen } from './helpers.js';
 
 // The dashboard's JSON API on real servers with real HTTP (issue 15). One table row per adapter;
@@ -21,6 +24,20 @@ function dashWork(n: number): number {
   for (let i = 0; i < n; i++) x += Math.sqrt(i);
   return x;
 }
+
+// The same two routes as a Nest controller (legacy decorators applied by hand, as in nest.test.ts).
+class DashController {
+  item(id: string): string {
+    return `item ${id} ${dashWork(2_000_000)}`;
+  }
+  health(): string {
+    return 'ok';
+  }
+}
+decorate(DashController, undefined, Controller());
+decorate(DashController, 'item', Get('items/:id'));
+Param('id')(DashController.prototype, 'item', 0);
+decorate(DashController, 'health', Get('health'));
 
 interface Row {
   name: string;
@@ -81,6 +98,17 @@ const rows: Row[] = [
       return createServer(getRequestListener(app.fetch));
     },
   },
+  ...(['express', 'fastify'] as const).map(
+    (platform): Row => ({
+      name: `nestjs on ${platform}`,
+      async start() {
+        const app = await nestExample.createApp({ ...opts, allow }, { platform, controllers: [DashController] });
+        // Nest's listen readies Fastify's instance: a bare server.listen would not.
+        await app.listen(0, '127.0.0.1');
+        return app.getHttpServer() as Server;
+      },
+    }),
+  ),
 ];
 
 describe.each(rows)('dashboard API on $name', (row) => {
@@ -90,7 +118,7 @@ describe.each(rows)('dashboard API on $name', (row) => {
 
   beforeAll(async () => {
     server = await row.start();
-    base = await listen(server);
+    base = server.listening ? `http://127.0.0.1:${(server.address() as AddressInfo).port}` : await listen(server);
     for (let i = 0; i < 12; i++) await get(`${base}/items/${i}`);
     for (let i = 0; i < 5; i++) await get(`${base}/health`);
   });

@@ -4,6 +4,8 @@ import {
   attachToNodeResponse,
   createProfiler,
   nodeRequestInfo,
+  serveNodeDashboard,
+  type DashboardResponse,
   type NodeResponseLike,
   type Profiler,
   type ProfilerOptions,
@@ -26,6 +28,11 @@ interface NestRequest {
 }
 
 type RequestListener = (req: NestRequest, res: NodeResponseLike) => void;
+type Middleware = (req: NestRequest, res: NodeResponseLike, next: () => void) => void;
+interface AdapterLike {
+  getHttpServer?(): unknown;
+  use?(fn: Middleware): unknown;
+}
 interface HttpServerLike {
   prependListener(event: 'request', listener: RequestListener): unknown;
   removeListener(event: 'request', listener: RequestListener): unknown;
@@ -53,6 +60,8 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
   private readonly arrived = new WeakMap<object, RequestHandle | null>();
   private arrival: Profiler | undefined;
   private server: HttpServerLike | undefined;
+  // The dashboard's answer, decided on arrival (so its requests are never profiled), per node request.
+  private readonly dashboardAnswers = new WeakMap<object, DashboardResponse>();
 
   constructor(
     private readonly profiler: Profiler,
@@ -62,24 +71,54 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
   ) {}
 
   onModuleInit(): void {
+    const adapter = this.adapterHost?.httpAdapter as AdapterLike | undefined;
     try {
-      // The server exists once the application is constructed; routes are not matched yet.
-      const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as Partial<HttpServerLike> | undefined;
-      if (typeof server?.prependListener !== 'function' || typeof server.removeListener !== 'function') return;
-      // Reports of requests started on arrival go to the global sinks (this.profiler's).
-      const arrival = createProfiler({
-        ...this.options,
-        printEachRequest: false,
-        outputDir: undefined,
-        onReport: (r) => this.profiler.deliver(r),
-      });
-      if (arrival.inert) return; // only @Profile()d handlers are profiled: the interceptor starts them
-      this.arrival = arrival;
-      server.prependListener('request', this.onRequest);
-      this.server = server as HttpServerLike;
+      this.installArrivalHook(adapter);
     } catch (err) {
       this.profiler.fault('nestjs setup', err);
     }
+    try {
+      // Nest has matched no route by now but answers 404 for unknown paths after the routes: a
+      // middleware (Express's app.use, Fastify's middie) is reached before that, on both platforms.
+      if (this.profiler.options.dashboard && typeof adapter?.use === 'function') adapter.use(this.serveDashboard);
+    } catch (err) {
+      this.profiler.fault('nestjs dashboard setup', err);
+    }
+  }
+
+  private readonly serveDashboard: Middleware = (req, res, next) => {
+    let served = false;
+    try {
+      const raw = (req.raw ?? req) as object;
+      const early = this.dashboardAnswers.get(raw);
+      // Without the arrival hook, the gate is asked here.
+      const host = early ? { dashboard: () => early } : this.server ? { dashboard: () => undefined } : this.profiler;
+      served = serveNodeDashboard(host, requestInfo(req), res);
+    } catch (err) {
+      this.profiler.fault('serving the dashboard', err);
+    }
+    if (!served) next();
+  };
+
+  private installArrivalHook(adapter: AdapterLike | undefined): void {
+    // The server exists once the application is constructed; routes are not matched yet.
+    const server = adapter?.getHttpServer?.() as Partial<HttpServerLike> | undefined;
+    if (typeof server?.prependListener !== 'function' || typeof server.removeListener !== 'function') return;
+    // Reports of requests started on arrival go to the global sinks (this.profiler's), its
+    // aggregates included: the arrival profiler keeps none of its own.
+    const arrival = createProfiler({
+      ...this.options,
+      printEachRequest: false,
+      outputDir: undefined,
+      aggregate: undefined,
+      dashboard: undefined,
+      onReport: (r) => this.profiler.deliver(r),
+    });
+    // Inert and no dashboard: only @Profile()d handlers are profiled, the interceptor starts them.
+    if (arrival.inert && !this.profiler.options.dashboard) return;
+    this.arrival = arrival;
+    server.prependListener('request', this.onRequest);
+    this.server = server as HttpServerLike;
   }
 
   onModuleDestroy(): void {
@@ -88,7 +127,14 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
 
   private readonly onRequest: RequestListener = (req, res) => {
     try {
-      const handle = this.arrival!.start(requestInfo(req)) ?? null;
+      const info = requestInfo(req);
+      // The dashboard's own requests are served by the middleware above and never profiled.
+      const answer = this.profiler.dashboard(info);
+      if (answer) {
+        this.dashboardAnswers.set(req, answer);
+        return;
+      }
+      const handle = this.arrival!.start(info) ?? null;
       this.arrived.set(req, handle);
       if (handle) attachToNodeResponse(handle, res);
     } catch (err) {
@@ -115,7 +161,20 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
     if (!p) {
       // With a handle from arrival, its Server-Timing entry is already there.
       const serverTiming = this.arrival ? false : this.options.serverTiming;
-      p = createProfiler({ ...this.options, serverTiming, enabled: true, ...(setting === true ? {} : setting) });
+      const onReport = this.options.onReport;
+      p = createProfiler({
+        ...this.options,
+        serverTiming,
+        enabled: true,
+        ...(setting === true ? {} : setting),
+        // One aggregate per route, whatever profiled it: the global profiler's.
+        aggregate: undefined,
+        dashboard: undefined,
+        onReport: (r) => {
+          this.profiler.aggregate(r);
+          return onReport?.(r);
+        },
+      });
       this.perSetting.set(setting, p);
     }
     return p;

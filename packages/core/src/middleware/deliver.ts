@@ -33,14 +33,7 @@ export class Delivery {
   async deliver(report: Report): Promise<void> {
     const o = this.options;
     this.stats.profiled++;
-    // After the response went out: merging costs the request nothing.
-    if (this.aggregator) {
-      try {
-        this.aggregator.add(report);
-      } catch (err) {
-        this.fault('aggregating the report', err);
-      }
-    }
+    this.aggregate(report);
     if (o.printEachRequest) {
       try {
         o.logger.info(report.text());
@@ -59,6 +52,16 @@ export class Delivery {
       );
     }
     await Promise.all(tasks);
+  }
+
+  /** Merges the report into its route's aggregate, when aggregates are on. Never throws. */
+  aggregate(report: Report): void {
+    if (!this.aggregator) return;
+    try {
+      this.aggregator.add(report);
+    } catch (err) {
+      this.fault('aggregating the report', err);
+    }
   }
 
   private async write(report: Report): Promise<void> {

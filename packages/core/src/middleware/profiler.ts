@@ -98,6 +98,14 @@ export class RequestProfiler implements RequestHost {
     this.stats.belowThreshold++;
   }
 
+  /**
+   * Merges a report into its route's aggregate only (no other sink): for reports another
+   * profiler delivered (NestJS's per-handler settings). No-op when aggregates are off.
+   */
+  aggregate(report: Report): void {
+    this.delivery.aggregate(report);
+  }
+
   /** Hands a finished report to the sinks: console, files, onReport. Never rejects. */
   deliver(report: Report): Promise<void> {
     return this.delivery.deliver(report);
