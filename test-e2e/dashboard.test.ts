@@ -1,123 +1,22 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { getRequestListener } from '@hono/node-server';
-import Router from '@koa/router';
-import express from 'express';
-import Fastify from 'fastify';
-import { Hono } from 'hono';
-import Koa from 'koa';
-import { Controller, Get, Param } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profiler } from '@prof/express';
-import fastifyProfiler from '@prof/fastify';
-import { profiler as honoProfiler } from '@prof/hono';
-import { profiler as koaProfiler } from '@prof/koa';
-import { decorate, nestExample } from './apps/nest.js';
+import { DASHBOARD_APPS } from './apps/dashboard.js';
 import { captureLogger, get, listen } from './helpers.js';
 
 // The dashboard's JSON API on real servers with real HTTP (issue 15). One table row per adapter;
 // each app has two routes and answers 404 itself for anything else.
 
-function dashWork(n: number): number {
-  let x = 0;
-  for (let i = 0; i < n; i++) x += Math.sqrt(i);
-  return x;
-}
-
-// The same two routes as a Nest controller (legacy decorators applied by hand, as in nest.test.ts).
-class DashController {
-  item(id: string): string {
-    return `item ${id} ${dashWork(2_000_000)}`;
-  }
-  health(): string {
-    return 'ok';
-  }
-}
-decorate(DashController, undefined, Controller());
-decorate(DashController, 'item', Get('items/:id'));
-Param('id')(DashController.prototype, 'item', 0);
-decorate(DashController, 'health', Get('health'));
-
-interface Row {
-  name: string;
-  /** A server whose profiler serves `/_prof` to requests carrying `x-admin: 1`. */
-  start(): Promise<Server>;
-}
-
 const quiet = captureLogger();
-const allow = (req: { headers: Record<string, unknown> }): boolean => req.headers['x-admin'] === '1';
 
-const opts = { dashboard: '/_prof', printEachRequest: false, logger: quiet } as const;
-
-const rows: Row[] = [
-  {
-    name: 'express',
-    async start() {
-      const app = express();
-      app.use(profiler({ dashboard: '/_prof', allow, printEachRequest: false, logger: quiet }));
-      app.get('/items/:id', (req, res) => void res.send(`item ${req.params.id} ${dashWork(2_000_000)}`));
-      app.get('/health', (_req, res) => void res.send('ok'));
-      return createServer(app);
-    },
-  },
-  {
-    name: 'fastify',
-    async start() {
-      const app = Fastify();
-      await app.register(fastifyProfiler, { ...opts, allow });
-      app.get('/items/:id', async (req) => `item ${(req.params as { id: string }).id} ${dashWork(2_000_000)}`);
-      app.get('/health', async () => 'ok');
-      await app.ready();
-      return app.server;
-    },
-  },
-  {
-    name: 'koa',
-    async start() {
-      const app = new Koa();
-      const router = new Router();
-      app.use(koaProfiler({ ...opts, allow: (ctx) => ctx.get('x-admin') === '1' }));
-      router.get('/items/:id', (ctx) => {
-        ctx.body = `item ${ctx.params.id} ${dashWork(2_000_000)}`;
-      });
-      router.get('/health', (ctx) => {
-        ctx.body = 'ok';
-      });
-      app.use(router.routes());
-      return createServer(app.callback());
-    },
-  },
-  {
-    name: 'hono on node',
-    async start() {
-      const app = new Hono();
-      app.use(honoProfiler({ ...opts, allow: (c) => c.req.header('x-admin') === '1' }));
-      app.get('/items/:id', (c) => c.text(`item ${c.req.param('id')} ${dashWork(2_000_000)}`));
-      app.get('/health', (c) => c.text('ok'));
-      return createServer(getRequestListener(app.fetch));
-    },
-  },
-  ...(['express', 'fastify'] as const).map(
-    (platform): Row => ({
-      name: `nestjs on ${platform}`,
-      async start() {
-        const app = await nestExample.createApp({ ...opts, allow }, { platform, controllers: [DashController] });
-        // Nest's listen readies Fastify's instance: a bare server.listen would not.
-        await app.listen(0, '127.0.0.1');
-        return app.getHttpServer() as Server;
-      },
-    }),
-  ),
-];
-
-describe.each(rows)('dashboard API on $name', (row) => {
+describe.each(DASHBOARD_APPS)('dashboard API on $name', (row) => {
   let server: Server;
   let base = '';
   const admin = { headers: { 'x-admin': '1' } };
 
   beforeAll(async () => {
-    server = await row.start();
+    server = await row.start(quiet);
     base = server.listening ? `http://127.0.0.1:${(server.address() as AddressInfo).port}` : await listen(server);
     for (let i = 0; i < 12; i++) await get(`${base}/items/${i}`);
     for (let i = 0; i < 5; i++) await get(`${base}/health`);

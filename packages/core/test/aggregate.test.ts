@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AGGREGATE_LIMITS, Aggregator } from '../src/aggregate/aggregator.js';
 import { routeKeyOf } from '../src/aggregate/route-key.js';
 import { StackTable } from '../src/aggregate/stack-table.js';
+import { flameOrder } from '../src/aggregate/route.js';
 import { createProfiler, Report, SamplesBuilder, type ReportMeta } from '../src/index.js';
 
 // Pure aggregation code on synthetic samples (stub recordings, named so): bounds, window, options.
@@ -137,5 +138,30 @@ describe('Aggregator on stub reports', () => {
       ['grows', 100],
       ['h', 90],
     ]);
+  });
+});
+
+describe('flameOrder (pure, on a hand-made stack table)', () => {
+  it('lays stacks out depth first, a stack before its children, heavier subtrees first', () => {
+    // 0 A, 1 A>B, 2 C, 3 A>B>D, 4 A>E: A's subtree (10) outweighs C (4); under A, B (7) before E (2).
+    const parent = [-1, 0, -1, 1, 0];
+    const w = new Map([
+      [0, 1],
+      [1, 2],
+      [2, 4],
+      [3, 5],
+      [4, 2],
+    ]);
+    expect(flameOrder(parent, w)).toEqual([0, 1, 3, 4, 2]);
+    // A stack with no time of its own still orders its children; it is not itself a sample.
+    expect(
+      flameOrder(
+        parent,
+        new Map([
+          [3, 1],
+          [2, 5],
+        ]),
+      ),
+    ).toEqual([2, 3]);
   });
 });

@@ -5,6 +5,7 @@ import { Report, type ReportMeta, type Samples, SamplesBuilder, type ViewNode } 
 import { location } from '../src/render/format.js';
 import { buildHtmlData } from '../src/render/html/data.js';
 import { VIEWER_JS } from '../src/render/html/viewer.generated.js';
+import { DASHBOARD_JS } from '../src/render/html/dashboard.generated.js';
 import { buildRows, callTree, labelOf, locationOf, type Row } from '../src/render/html/viewer/tree-model.js';
 import { visibleRows } from '../src/render/html/viewer/tree-search.js';
 
@@ -189,5 +190,18 @@ describe('HTML viewer bundle', () => {
       expect.fail('viewer.generated.ts is stale: run `node packages/core/scripts/bundle-viewer.mjs` and commit it');
     expect(VIEWER_JS).toMatch(/^"use strict";\(\(\)=>\{/);
     expect(VIEWER_JS).not.toMatch(/<\/script|<!--|[\u2028\u2029]/i);
+  });
+
+  it('the committed dashboard.generated.ts is the bundle of the current dashboard sources', async () => {
+    const script = new URL('../scripts/bundle-viewer.mjs', import.meta.url).href;
+    const { bundleDashboard, DASHBOARD_GENERATED } = (await import(script)) as {
+      bundleDashboard: () => Promise<string>;
+      DASHBOARD_GENERATED: string;
+    };
+    const committed = readFileSync(DASHBOARD_GENERATED, 'utf8');
+    if (committed !== (await bundleDashboard()))
+      expect.fail('dashboard.generated.ts is stale: run `node packages/core/scripts/bundle-viewer.mjs` and commit it');
+    expect(DASHBOARD_JS).toMatch(/^"use strict";\(\(\)=>\{/);
+    expect(DASHBOARD_JS).not.toMatch(/<\/script|<!--|[\u2028\u2029]/i);
   });
 });

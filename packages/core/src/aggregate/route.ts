@@ -161,11 +161,11 @@ export class RouteAggregate {
 
   /**
    * The merged stacks as Samples: one sample per stack, weighted by its summed time, laid end to
-   * end (in stack order, so a timeline reads as a left-heavy flame graph).
+   * end depth first, heaviest first, so the timeline view reads as a left-heavy flame graph.
    */
   samples(set: RequestSet): Samples {
     const w = this.weights(set);
-    const order = [...w.keys()].sort((a, b) => a - b);
+    const order = flameOrder(this.table.stackParent, w);
     const stacks = Int32Array.from(order);
     const weights = Float64Array.from(order, (k) => w.get(k)!);
     const timestamps = new Float64Array(order.length);
@@ -200,6 +200,36 @@ function remapWeights(m: Map<number, number>, remap: Int32Array): Map<number, nu
   for (const [k, w] of m) {
     const n = remap[k]!;
     if (n >= 0) out.set(n, (out.get(n) ?? 0) + w);
+  }
+  return out;
+}
+
+/** The stacks with weight, depth first (a stack before its children), heavier subtrees first. */
+export function flameOrder(stackParent: readonly number[], weights: ReadonlyMap<number, number>): number[] {
+  const n = stackParent.length;
+  const inclusive = new Float64Array(n);
+  for (const [s, us] of weights) inclusive[s] = us;
+  // A parent's index is below its children's (prefix table): one backward pass sums subtrees.
+  for (let s = n - 1; s >= 0; s--) {
+    const p = stackParent[s]!;
+    if (p >= 0) inclusive[p]! += inclusive[s]!;
+  }
+  const children: number[][] = [];
+  const roots: number[] = [];
+  for (let s = 0; s < n; s++) {
+    if (inclusive[s] === 0) continue;
+    const p = stackParent[s]!;
+    if (p < 0) roots.push(s);
+    else (children[p] ??= []).push(s);
+  }
+  const heavier = (a: number, b: number): number => inclusive[b]! - inclusive[a]! || a - b;
+  const out: number[] = [];
+  const todo = roots.sort(heavier).reverse();
+  while (todo.length) {
+    const s = todo.pop()!;
+    if (weights.has(s)) out.push(s);
+    const c = children[s];
+    if (c) todo.push(...c.sort(heavier).reverse());
   }
   return out;
 }

@@ -3,7 +3,8 @@ import type { RequestSet } from '../aggregate/route.js';
 import { FORMAT_NAMES, formatSpec, isOutputFormat } from '../formats.js';
 import type { Report } from '../report.js';
 import type { RequestInfo } from '../types.js';
-import { renderDashboardPage } from './dashboard-page.js';
+import { renderDashboardPage } from '../render/dashboard-page.js';
+import { buildHtmlData } from '../render/html/data.js';
 
 /** What the dashboard answers, framework-free: adapters write it with their own response API. */
 export interface DashboardResponse {
@@ -51,7 +52,7 @@ function splitUrl(url: string): { path: string; query: URLSearchParams } | undef
  * The dashboard's answer to `req`, or undefined when the request is not the dashboard's or `allow`
  * refuses it: then it goes on to the app unchanged (a refused caller sees the app's own 404).
  * Paths: `{d}` the page; `{d}/api/routes`; `{d}/api/routes/{id}/profile?format=&set=all|slow|rest`;
- * `{d}/api/routes/{id}/compare`; `{d}/api/routes/{id}/exemplars/{reportId}?format=`.
+ * `{d}/api/routes/{id}/view?set=` (the page's tree data); `{d}/api/routes/{id}/compare`; `{d}/api/routes/{id}/exemplars/{reportId}?format=`.
  */
 export function dashboardResponse(host: DashboardHost, req: RequestInfo): DashboardResponse | undefined {
   const { dashboard, allow } = host.options;
@@ -79,10 +80,11 @@ function route(host: DashboardHost, method: string, rest: string, query: URLSear
   const agg = host.aggregates();
   if (!agg) return json(404, { error: 'aggregates are off' });
   if (rest === '' || rest === '/') {
-    return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: renderDashboardPage() };
+    const page = renderDashboardPage({ mode: 'live', generatedAt: new Date().toISOString() });
+    return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page };
   }
   if (rest === '/api/routes') return json(200, { routes: agg.routes() });
-  const m = /^\/api\/routes\/([0-9a-f]+)\/(profile|compare|exemplars\/([A-Za-z0-9_-]+))$/.exec(rest);
+  const m = /^\/api\/routes\/([0-9a-f]+)\/(profile|view|compare|exemplars\/([A-Za-z0-9_-]+))$/.exec(rest);
   if (!m) return json(404, { error: 'not found' });
   const [, id, what, exemplarId] = m as unknown as [string, string, string, string | undefined];
   if (!agg.route(id)) return json(404, { error: 'no such route (it may have left the window)' });
@@ -96,5 +98,8 @@ function route(host: DashboardHost, method: string, rest: string, query: URLSear
   }
   const set = (query.get('set') ?? 'all') as RequestSet;
   if (!SETS.includes(set)) return json(400, { error: 'set must be all, slow or rest' });
-  return reportResponse(agg.report(id, set)!, query.get('format'), download);
+  const report = agg.report(id, set)!;
+  // The page's call tree and flame graph: the HTML report's embedded data, as JSON.
+  if (what === 'view') return json(200, buildHtmlData(report.stacks(), report.meta));
+  return reportResponse(report, query.get('format'), download);
 }

@@ -1,9 +1,7 @@
 import { reportTitle } from '../../../frame-kinds.js';
 import type { HtmlData } from '../data.js';
 import { byId, el } from './dom.js';
-import { mountFlame } from './flame.js';
-import { callTree } from './tree-model.js';
-import { mountTreeView } from './tree-view.js';
+import { mountViewer } from './mount.js';
 
 // The report viewer's entry point: scripts/bundle-viewer.mjs bundles it into an IIFE that
 // render/html.ts inlines next to the data (`<script type="application/json" id="prof-data">`).
@@ -38,35 +36,8 @@ function header(meta: HtmlData['meta']): void {
 
 function main(): void {
   const data = JSON.parse(byId('prof-data').textContent || '{}') as HtmlData;
-  const total = Math.max(data.total, 1);
   header(data.meta);
-
-  let view: 'tree' | 'flame' = 'tree';
-  const tree = mountTreeView(callTree(data), total, () => view === 'tree');
-  const flame = mountFlame(data, total);
-  const show = (v: 'tree' | 'flame'): void => {
-    view = v;
-    byId('tab-tree').setAttribute('aria-selected', String(v === 'tree'));
-    byId('tab-flame').setAttribute('aria-selected', String(v === 'flame'));
-    byId('tree-view').hidden = v !== 'tree';
-    byId('flame-view').hidden = v !== 'flame';
-    for (const e of Array.from(document.querySelectorAll<HTMLElement>('.tree-only'))) e.hidden = v !== 'tree';
-    if (v === 'flame') flame.draw();
-  };
-  byId('tab-tree').addEventListener('click', () => show('tree'));
-  byId('tab-flame').addEventListener('click', () => show('flame'));
-  window.addEventListener('resize', () => {
-    if (view === 'flame') flame.draw();
-  });
-  byId('search').addEventListener('input', (ev) => {
-    const q = (ev.target as HTMLInputElement).value.trim().toLowerCase();
-    tree.setQuery(q);
-    flame.setQuery(q);
-    // The flame view redraws when shown; drawing a hidden 60 s timeline would cost seconds per key.
-    if (view === 'flame') flame.draw();
-  });
-
-  show('tree');
+  mountViewer(data);
   document.body.dataset.ready = 'true';
 }
 

@@ -17,7 +17,7 @@ export interface TreeView {
 }
 
 /** The call tree's lines, its controls (threshold, unit, library frames, expand/collapse) and keys. */
-export function mountTreeView(tree: CallTree, total: number, isActive: () => boolean): TreeView {
+export function mountTreeView(tree: CallTree, total: number, isActive: () => boolean, signal?: AbortSignal): TreeView {
   const treeEl = byId('tree');
   let threshold = 0.01;
   let unit: 'ms' | 'pct' = 'ms';
@@ -145,34 +145,40 @@ export function mountTreeView(tree: CallTree, total: number, isActive: () => boo
   });
   treeEl.addEventListener('dblclick', (ev) => ev.preventDefault());
 
-  document.addEventListener('keydown', (ev) => {
-    if (!isActive()) return;
-    const target = ev.target as HTMLElement | null;
-    if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT')) {
-      if (ev.key === 'Escape') target.blur();
-      return;
-    }
-    if (ev.key === '/') {
-      ev.preventDefault();
-      byId('search').focus();
-      return;
-    }
-    const i = visible.findIndex((r) => r.key === selected);
-    const cur = visible[i];
-    let handled = true;
-    if (ev.key === 'ArrowDown' || ev.key === 'j') select(visible[Math.min(visible.length - 1, i + 1)]);
-    else if (ev.key === 'ArrowUp' || ev.key === 'k') select(visible[Math.max(0, i - 1)]);
-    else if (ev.key === 'ArrowRight' || ev.key === 'l') {
-      if (cur && !open.has(cur.key) && cur.children.length) setOpen(cur, true);
-      else if (cur) select(visible[i + 1]?.parent === cur ? visible[i + 1] : cur);
-    } else if (ev.key === 'ArrowLeft' || ev.key === 'h') {
-      if (cur && open.has(cur.key)) setOpen(cur, false);
-      else if (cur?.parent) select(cur.parent);
-    } else if (ev.key === 'Enter' || ev.key === ' ') {
-      if (cur) setOpen(cur, !open.has(cur.key));
-    } else handled = false;
-    if (handled) ev.preventDefault();
-  });
+  document.addEventListener(
+    'keydown',
+    (ev) => {
+      if (!isActive()) return;
+      const target = ev.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT')) {
+        if (ev.key === 'Escape') target.blur();
+        return;
+      }
+      // Enter and Space on a button or link are its own (the dashboard's routes table).
+      if ((ev.key === 'Enter' || ev.key === ' ') && target?.closest('button, a')) return;
+      if (ev.key === '/') {
+        ev.preventDefault();
+        byId('search').focus();
+        return;
+      }
+      const i = visible.findIndex((r) => r.key === selected);
+      const cur = visible[i];
+      let handled = true;
+      if (ev.key === 'ArrowDown' || ev.key === 'j') select(visible[Math.min(visible.length - 1, i + 1)]);
+      else if (ev.key === 'ArrowUp' || ev.key === 'k') select(visible[Math.max(0, i - 1)]);
+      else if (ev.key === 'ArrowRight' || ev.key === 'l') {
+        if (cur && !open.has(cur.key) && cur.children.length) setOpen(cur, true);
+        else if (cur) select(visible[i + 1]?.parent === cur ? visible[i + 1] : cur);
+      } else if (ev.key === 'ArrowLeft' || ev.key === 'h') {
+        if (cur && open.has(cur.key)) setOpen(cur, false);
+        else if (cur?.parent) select(cur.parent);
+      } else if (ev.key === 'Enter' || ev.key === ' ') {
+        if (cur) setOpen(cur, !open.has(cur.key));
+      } else handled = false;
+      if (handled) ev.preventDefault();
+    },
+    { signal },
+  );
 
   byId('expand').addEventListener('click', () => {
     eachRow(roots, (r) => open.add(r.key));
