@@ -3,7 +3,8 @@ import type { AggregateSettings } from '../option-types.js';
 import { Report, type ReportSourceOptions } from '../report.js';
 import type { Samples } from '../samples.js';
 import type { BackendName, Milliseconds, RenderOptions, ReportMeta } from '../types.js';
-import { compareSlowToRest, type Comparison } from './compare.js';
+import { FrameClassifier } from '../tree/frames.js';
+import { compareSlowToRest, type Comparison, type FrameLens } from './compare.js';
 import { RouteAggregate, type RequestSet } from './route.js';
 import { routeKeyOf, type RouteKey } from './route-key.js';
 
@@ -259,7 +260,18 @@ export class Aggregator {
     const slow = this.report(id, 'slow');
     const rest = this.report(id, 'rest');
     if (!slow || !rest) return undefined;
-    return compareSlowToRest(slow.samples, slow.meta.requests as number, rest.samples, rest.meta.requests as number);
+    const classifier = new FrameClassifier();
+    const lens: FrameLens = (f) => {
+      const info = classifier.info(f);
+      return { file: info.file, app: info.kind === 'app' };
+    };
+    return compareSlowToRest(
+      slow.samples,
+      slow.meta.requests as number,
+      rest.samples,
+      rest.meta.requests as number,
+      lens,
+    );
   }
 
   /** Rough bytes held by every route and exemplar (the bench reads the heap too). */

@@ -61,7 +61,8 @@ export class RouteAggregate {
   add(r: RequestFacts, now: number): void {
     this.rotate(now);
     const slice = this.current(now);
-    if (++this.sinceRefresh >= THRESHOLD_REFRESH || this.slowThreshold === Infinity) this.refreshThreshold();
+    // While the route is young its p90 moves fast: follow it at every request until it settles.
+    if (++this.sinceRefresh >= THRESHOLD_REFRESH || this.total < 2 * THRESHOLD_REFRESH) this.refreshThreshold();
     const slow = r.duration > this.slowThreshold;
     this.total++;
     this.lastSeen = now;

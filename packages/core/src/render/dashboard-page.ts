@@ -56,7 +56,7 @@ export function renderDashboardPage(data: DashboardData): string {
 <div id="viewer"></div>
 <h3>What the slow requests (above p90) do differently</h3>
 <p class="hint" id="compare-note"></p>
-<table class="grid" id="compare"><thead><tr><th scope="col">Function</th><th scope="col">Location</th><th scope="col">slow, ms/req</th><th scope="col">rest, ms/req</th><th scope="col">growth, ms</th></tr></thead><tbody id="compare-body"></tbody></table>
+<table class="grid" id="compare"><thead><tr><th scope="col">Function</th><th scope="col" class="name">Location</th><th scope="col">slow, ms/req</th><th scope="col">rest, ms/req</th><th scope="col">growth, ms</th></tr></thead><tbody id="compare-body"></tbody></table>
 <h3>Slowest requests</h3>
 <ul class="exemplars" id="exemplars"></ul>
 </section>

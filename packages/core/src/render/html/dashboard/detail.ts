@@ -75,7 +75,8 @@ export function mountDetail(source: Source): Detail {
     for (const row of c.rows.slice(0, COMPARE_ROWS)) {
       const tr = el('tr');
       tr.appendChild(el('td', 'name', row.functionName || '(anonymous)'));
-      tr.appendChild(el('td', 'name', row.url ? `${row.url}:${row.lineNumber + 1}` : ''));
+      const file = row.file || row.url;
+      tr.appendChild(el('td', 'name', file && row.lineNumber > 0 ? `${file}:${row.lineNumber}` : file));
       tr.appendChild(el('td', undefined, fmtMs(row.slow)));
       tr.appendChild(el('td', undefined, fmtMs(row.rest)));
       tr.appendChild(el('td', row.delta > 0 ? 'grow' : undefined, `${row.delta > 0 ? '+' : ''}${fmtMs(row.delta)}`));

@@ -4,7 +4,7 @@ section.panel{padding:8px 16px}
 .toolbar{display:flex;gap:10px;align-items:center;flex-wrap:wrap;padding:6px 0}
 table.grid{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 table.grid th,table.grid td{text-align:right;padding:3px 10px;border-bottom:1px solid var(--line);white-space:nowrap}
-table.grid th:first-child,table.grid td.name{text-align:left;white-space:normal;word-break:break-all}
+table.grid th:first-child,table.grid th.name,table.grid td.name{text-align:left;white-space:normal;word-break:break-all}
 table.grid thead th{position:sticky;top:0;background:var(--bg);color:var(--muted);font-weight:600}
 table.grid thead button{border:0;padding:2px 0;background:none;color:inherit;font-weight:600;cursor:pointer}
 table.grid thead th[aria-sort=ascending] button::after{content:" ▲"}
