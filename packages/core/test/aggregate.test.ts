@@ -165,3 +165,44 @@ describe('flameOrder (pure, on a hand-made stack table)', () => {
     ).toEqual([2, 3]);
   });
 });
+
+describe('Aggregator merge queue and expiry (stub reports)', () => {
+  it('enqueue() merges on a later turn of the event loop, bounded; readers flush what is queued', async () => {
+    const faults: string[] = [];
+    const limits = { ...AGGREGATE_LIMITS, maxQueued: 3 };
+    const agg = new Aggregator(settings, {}, limits, Date.now, (kind) => faults.push(kind));
+    for (let i = 0; i < 5; i++) agg.enqueue(stubReport({ method: 'GET', route: '/q' }, ['a']));
+    // Nothing merged on the caller's turn (the response's), two past the bound dropped.
+    expect(agg.routeCount).toBe(0);
+    expect(agg.dropped).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(agg.routeCount).toBe(1);
+    expect(agg.routes()[0]).toMatchObject({ route: '/q', count: 3 });
+    // A reader sees a queued report at once.
+    agg.enqueue(stubReport({ method: 'GET', route: '/q' }, ['a']));
+    expect(agg.routes()[0]!.count).toBe(4);
+    // A report that fails to merge is a fault, not an exception on the event loop.
+    agg.enqueue({ meta: { method: 'GET', route: '/bad' } } as unknown as Report);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(faults).toEqual(['aggregating the report']);
+  });
+
+  it('forgets a route once its window is empty (its slot is free again); busy routes are untouched', () => {
+    let now = 1_000_000;
+    const limits = { ...AGGREGATE_LIMITS, maxRoutes: 2 };
+    const agg = new Aggregator(settings, {}, limits, () => now);
+    agg.add(stubReport({ method: 'GET', route: '/idle' }, ['a']));
+    for (let t = 0; t < 70; t += 5) {
+      now += 5_000;
+      agg.add(stubReport({ method: 'GET', route: '/busy' }, ['b']));
+    }
+    expect(agg.routes().map((r) => r.route)).toEqual(['/busy']);
+    agg.add(stubReport({ method: 'GET', route: '/new' }, ['c']));
+    expect(
+      agg
+        .routes()
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['/busy', '/new']);
+  });
+});

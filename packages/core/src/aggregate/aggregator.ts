@@ -1,11 +1,12 @@
 import { cpuTimeOfSamples, nextReportId } from '../meta.js';
 import type { AggregateSettings } from '../option-types.js';
 import { Report, type ReportSourceOptions } from '../report.js';
-import type { Samples } from '../samples.js';
-import type { BackendName, Milliseconds, RenderOptions, ReportMeta } from '../types.js';
+import type { BackendName, RenderOptions, ReportMeta } from '../types.js';
 import { FrameClassifier } from '../tree/frames.js';
 import { compareSlowToRest, type Comparison, type FrameLens } from './compare.js';
+import { ExemplarBudget, samplesBytes, type Exemplar } from './exemplars.js';
 import { RouteAggregate, type RequestSet } from './route.js';
+import { summarize, type RouteSummary } from './summary.js';
 import { routeKeyOf, type RouteKey } from './route-key.js';
 
 /** Memory bounds (internal; DESIGN.md's contract names only the options above). */
@@ -18,57 +19,19 @@ export interface AggregateLimits {
   maxExemplarBytes: number;
   /** Slices the window is cut into: it slides by window / slices. */
   slices: number;
+  /** Reports waiting to be merged (after a burst); past it, new ones are counted and dropped. */
+  maxQueued: number;
 }
+
+export type { ExemplarSummary, RouteSummary } from './summary.js';
 
 export const AGGREGATE_LIMITS: AggregateLimits = {
   maxRoutes: 200,
-  maxStacksPerRoute: 4000,
-  maxExemplarBytes: 16 * 1024 * 1024,
+  maxStacksPerRoute: 2000,
+  maxExemplarBytes: 8 * 1024 * 1024,
   slices: 10,
+  maxQueued: 1000,
 };
-
-/** A route as the dashboard's JSON API lists it (ms). */
-export interface RouteSummary {
-  id: string;
-  method: string;
-  route: string;
-  /** Requests in the window. */
-  count: number;
-  /** Requests since the profiler started. */
-  total: number;
-  p50: Milliseconds;
-  p90: Milliseconds;
-  p95: Milliseconds;
-  p99: Milliseconds;
-  max: Milliseconds;
-  /** Mean CPU ms per request in the window. */
-  cpuPerRequest: Milliseconds;
-  /** Requests above the route's p90 when they arrived. */
-  slowCount: number;
-  /** ISO time of the window's start and of the last request. */
-  since: string;
-  lastSeen: string;
-  /** Recorded stacks cut short (time charged to a shallower frame) because the route's tree was full. */
-  truncatedSamples: number;
-  exemplars: ExemplarSummary[];
-}
-
-export interface ExemplarSummary {
-  id: string;
-  duration: Milliseconds;
-  cpuTime: Milliseconds;
-  status: number | undefined;
-  /** The request's path as received: untrusted. */
-  path: string | undefined;
-  startedAt: string;
-}
-
-interface Exemplar {
-  report: Report;
-  bytes: number;
-  /** Wall-clock ms it was added. */
-  at: number;
-}
 
 interface Entry {
   agg: RouteAggregate;
@@ -77,12 +40,11 @@ interface Entry {
 }
 
 const OTHER: Pick<ReportMeta, 'method' | 'route'> = { method: '*', route: '(other routes)' };
-const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-/** Rough bytes a report's samples hold. */
-function samplesBytes(s: Samples): number {
-  return s.stacks.length * 20 + s.stackParent.length * 24 + s.frames.length * 160;
-}
+/** Merges run at most this long per turn of the event loop; the rest waits for the next one. */
+const BATCH_MS = 4;
+const defer: (f: () => void) => void =
+  typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
 /**
  * Every route's aggregate: fed finished reports (from delivery, never on the request's path),
@@ -90,25 +52,82 @@ function samplesBytes(s: Samples): number {
  */
 export class Aggregator {
   private readonly routesById = new Map<string, Entry>();
-  private exemplarBytes = 0;
+  private readonly exemplarBudget: ExemplarBudget;
   private sampler: BackendName = 'inspector';
+  private queue: Report[] = [];
+  private scheduled = false;
+  private nextSweep = -Infinity;
+  /** Reports not merged because maxQueued were already waiting. */
+  dropped = 0;
 
   constructor(
     readonly settings: AggregateSettings,
     private readonly reportOptions: { render?: RenderOptions } & ReportSourceOptions = {},
     readonly limits: AggregateLimits = AGGREGATE_LIMITS,
     private readonly clock: () => number = Date.now,
-  ) {}
+    private readonly fault: (kind: string, err: unknown) => void = () => {},
+  ) {
+    this.exemplarBudget = new ExemplarBudget(settings.exemplars, limits.maxExemplarBytes);
+  }
 
-  /** Merges one finished report into its route. */
+  /**
+   * Queues a finished report to be merged on a later turn of the event loop, in batches of at
+   * most BATCH_MS: nothing of the merge runs on the path of the response that produced it.
+   */
+  enqueue(report: Report): void {
+    if (this.queue.length >= this.limits.maxQueued) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(report);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      defer(() => this.drain());
+    }
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const until = performance.now() + BATCH_MS;
+    let i = 0;
+    while (i < this.queue.length) {
+      this.merge(this.queue[i++]!);
+      if (performance.now() >= until) break;
+    }
+    this.queue = this.queue.slice(i);
+    if (this.queue.length && !this.scheduled) {
+      this.scheduled = true;
+      defer(() => this.drain());
+    }
+  }
+
+  /** Merges what is queued now (readers call it, so they see every finished request). */
+  flush(): void {
+    const q = this.queue;
+    this.queue = [];
+    for (const r of q) this.merge(r);
+  }
+
+  private merge(report: Report): void {
+    try {
+      this.add(report);
+    } catch (err) {
+      this.fault('aggregating the report', err);
+    }
+  }
+
+  /** Merges one finished report into its route, now (enqueue() defers it). */
   add(report: Report): void {
     const now = this.clock();
     const entry = this.entryFor(routeKeyOf(report.meta));
     const m = report.meta;
     this.sampler = m.sampler;
+    // Only this route's window moves here; the others move at the periodic sweep.
     entry.agg.add({ samples: report.recorded, duration: m.duration, cpuTime: m.cpuTime, interval: m.interval }, now);
-    this.expire(now);
-    this.keepExemplar(entry, report, now);
+    this.exemplarBudget.expire(entry.exemplars, now - this.settings.window);
+    const lists = (): Iterable<Exemplar[]> => Array.from(this.routesById.values(), (e) => e.exemplars);
+    this.exemplarBudget.keep(entry.exemplars, report, samplesBytes(report.recorded), now, lists);
+    if (now >= this.nextSweep) this.sweep(now);
   }
 
   private entryFor(key: RouteKey): Entry {
@@ -131,91 +150,41 @@ export class Aggregator {
     return entry;
   }
 
-  private expire(now: number): void {
+  /**
+   * Moves every route's window to `now` (at most once per slice, and before reads): drops their
+   * old slices and exemplars, and forgets the routes with nothing left, freeing their slots.
+   */
+  private sweep(now: number): void {
+    this.nextSweep = now + Math.max(1, Math.ceil(this.settings.window / this.limits.slices));
     const horizon = now - this.settings.window;
-    for (const entry of this.routesById.values()) {
+    for (const [id, entry] of this.routesById) {
       entry.agg.rotate(now);
-      while (entry.exemplars.length && entry.exemplars.some((e) => e.at < horizon)) {
-        const i = entry.exemplars.findIndex((e) => e.at < horizon);
-        this.exemplarBytes -= entry.exemplars[i]!.bytes;
-        entry.exemplars.splice(i, 1);
+      this.exemplarBudget.expire(entry.exemplars, horizon);
+      if (entry.agg.counts().count === 0 && entry.exemplars.length === 0) {
+        this.exemplarBudget.release(entry.exemplars);
+        this.routesById.delete(id);
       }
     }
   }
 
-  private keepExemplar(entry: Entry, report: Report, now: number): void {
-    const n = this.settings.exemplars;
-    if (n <= 0) return;
-    const list = entry.exemplars;
-    const d = report.meta.duration;
-    if (list.length >= n && d <= list[list.length - 1]!.report.meta.duration) return;
-    const bytes = samplesBytes(report.recorded);
-    // One huge report must not evict every route's exemplars.
-    if (bytes > this.limits.maxExemplarBytes / 8) return;
-    const at = list.findIndex((e) => e.report.meta.duration < d);
-    list.splice(at < 0 ? list.length : at, 0, { report, bytes, at: now });
-    this.exemplarBytes += bytes;
-    if (list.length > n) this.exemplarBytes -= list.pop()!.bytes;
-    while (this.exemplarBytes > this.limits.maxExemplarBytes) this.evictFastestExemplar();
-  }
-
-  private evictFastestExemplar(): void {
-    let from: Entry | undefined;
-    for (const e of this.routesById.values()) {
-      const last = e.exemplars[e.exemplars.length - 1];
-      if (
-        last &&
-        (!from || last.report.meta.duration < from.exemplars[from.exemplars.length - 1]!.report.meta.duration)
-      )
-        from = e;
-    }
-    if (!from) {
-      this.exemplarBytes = 0;
-      return;
-    }
-    this.exemplarBytes -= from.exemplars.pop()!.bytes;
+  /** Brings readers up to date: queued reports merged, windows moved to now. */
+  private settle(): void {
+    this.flush();
+    this.sweep(this.clock());
   }
 
   /** Every route, busiest first. */
   routes(): RouteSummary[] {
-    this.expire(this.clock());
+    this.settle();
     const out: RouteSummary[] = [];
-    for (const entry of this.routesById.values()) out.push(this.summarize(entry));
+    for (const entry of this.routesById.values()) out.push(summarize(entry.agg, entry.exemplars));
     return out.sort((a, b) => b.count - a.count || a.route.localeCompare(b.route));
   }
 
   route(id: string): RouteSummary | undefined {
+    this.flush();
     const entry = this.routesById.get(id);
-    return entry && this.summarize(entry);
-  }
-
-  private summarize(entry: Entry): RouteSummary {
-    const { agg } = entry;
-    const lat = agg.latency();
-    const c = agg.counts();
-    return {
-      ...agg.key,
-      count: c.count,
-      total: agg.total,
-      p50: round(lat.quantile(0.5)),
-      p90: round(lat.quantile(0.9)),
-      p95: round(lat.quantile(0.95)),
-      p99: round(lat.quantile(0.99)),
-      max: round(lat.max),
-      cpuPerRequest: c.count ? round(c.cpu / c.count) : 0,
-      slowCount: c.slowCount,
-      since: new Date(c.since).toISOString(),
-      lastSeen: new Date(agg.lastSeen).toISOString(),
-      truncatedSamples: agg.table.truncated,
-      exemplars: entry.exemplars.map(({ report: { meta } }) => ({
-        id: meta.id,
-        duration: round(meta.duration),
-        cpuTime: round(meta.cpuTime),
-        status: meta.status,
-        path: meta.path,
-        startedAt: meta.startedAt,
-      })),
-    };
+    return entry && summarize(entry.agg, entry.exemplars);
   }
 
   /**
@@ -223,9 +192,9 @@ export class Aggregator {
    * number of requests merged. `set` picks the slow requests, the rest, or all.
    */
   report(id: string, set: RequestSet = 'all'): Report | undefined {
+    this.settle();
     const entry = this.routesById.get(id);
     if (!entry) return undefined;
-    this.expire(this.clock());
     const { agg } = entry;
     const c = agg.counts();
     const samples = agg.samples(set);
@@ -252,6 +221,7 @@ export class Aggregator {
 
   /** A kept exemplar's full report. */
   exemplar(routeId: string, reportId: string): Report | undefined {
+    this.flush();
     return this.routesById.get(routeId)?.exemplars.find((e) => e.report.meta.id === reportId)?.report;
   }
 
@@ -276,7 +246,7 @@ export class Aggregator {
 
   /** Rough bytes held by every route and exemplar (the bench reads the heap too). */
   bytes(): number {
-    let b = this.exemplarBytes;
+    let b = this.exemplarBudget.bytes;
     for (const e of this.routesById.values()) b += e.agg.bytes();
     return b;
   }

@@ -37,6 +37,15 @@ export class LatencySketch {
     return Math.min(Math.max(v, this.sketch.min), this.sketch.max);
   }
 
+  /** Rough bytes held: the dense store spans min..max in log steps of 2 % (plus a chunk), 8 bytes a bin. */
+  bytes(): number {
+    const { count, min, max } = this.sketch;
+    if (count === 0) return 200;
+    const gamma = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
+    const bins = Math.log(Math.max(max, 1e-3) / Math.max(min, 1e-3)) / Math.log(gamma) + 128;
+    return 200 + 8 * Math.min(BIN_LIMIT, Math.ceil(bins));
+  }
+
   get max(): Milliseconds {
     return this.sketch.count === 0 ? 0 : this.sketch.max;
   }

@@ -3,6 +3,7 @@ import type { Microseconds, Milliseconds } from '../types.js';
 import { LatencySketch } from './latency.js';
 import type { RouteKey } from './route-key.js';
 import { StackTable } from './stack-table.js';
+import { StackWeights } from './weights.js';
 
 /** Which requests of a route a merged profile covers. */
 export type RequestSet = 'all' | 'slow' | 'rest';
@@ -16,8 +17,8 @@ interface Slice {
   latency: LatencySketch;
   cpu: Milliseconds;
   /** Per stack of the route's table: µs, for requests above the route's p90 and the rest. */
-  slow: Map<number, number>;
-  rest: Map<number, number>;
+  slow: StackWeights;
+  rest: StackWeights;
 }
 
 /** What one finished request adds to its route. */
@@ -80,7 +81,7 @@ export class RouteAggregate {
         this.table.truncated++;
         continue;
       }
-      into.set(s, (into.get(s) ?? 0) + weights[i]!);
+      into.add(s, weights[i]!);
     }
   }
 
@@ -100,8 +101,8 @@ export class RouteAggregate {
       slowCount: 0,
       latency: new LatencySketch(),
       cpu: 0,
-      slow: new Map(),
-      rest: new Map(),
+      slow: new StackWeights(),
+      rest: new StackWeights(),
     };
     this.slices.push(slice);
     return slice;
@@ -118,15 +119,18 @@ export class RouteAggregate {
     if (dropped === 0) return;
     this.refreshThreshold();
     if (this.table.size < this.table.maxStacks / 2) return;
-    const live = new Set<number>();
+    const live = new Uint8Array(this.table.size);
     for (const s of this.slices) {
-      for (const k of s.slow.keys()) live.add(k);
-      for (const k of s.rest.keys()) live.add(k);
+      const mark = (k: number): void => {
+        live[k] = 1;
+      };
+      s.slow.forEach(mark);
+      s.rest.forEach(mark);
     }
-    const remap = this.table.compact(live);
+    const remap = this.table.compact(liveStacks(live));
     for (const s of this.slices) {
-      s.slow = remapWeights(s.slow, remap);
-      s.rest = remapWeights(s.rest, remap);
+      s.slow = s.slow.remapped(remap);
+      s.rest = s.rest.remapped(remap);
     }
   }
 
@@ -150,13 +154,18 @@ export class RouteAggregate {
     return { count, slowCount, cpu, since: this.slices[0]?.start ?? this.lastSeen };
   }
 
-  /** µs per stack over the window, for the requests in `set`. */
+  /** µs per stack over the window, for the requests in `set` (stacks with none are absent). */
   weights(set: RequestSet): Map<number, number> {
-    const out = new Map<number, number>();
+    const sum = new Float64Array(this.table.size);
     for (const s of this.slices) {
-      if (set !== 'rest') for (const [k, w] of s.slow) out.set(k, (out.get(k) ?? 0) + w);
-      if (set !== 'slow') for (const [k, w] of s.rest) out.set(k, (out.get(k) ?? 0) + w);
+      const add = (k: number, w: number): void => {
+        sum[k]! += w;
+      };
+      if (set !== 'rest') s.slow.forEach(add);
+      if (set !== 'slow') s.rest.forEach(add);
     }
+    const out = new Map<number, number>();
+    for (let i = 0; i < sum.length; i++) if (sum[i] !== 0) out.set(i, sum[i]!);
     return out;
   }
 
@@ -166,7 +175,8 @@ export class RouteAggregate {
    */
   samples(set: RequestSet): Samples {
     const w = this.weights(set);
-    const order = flameOrder(this.table.stackParent, w);
+    const stackParent = this.table.stackParent;
+    const order = flameOrder(stackParent, w);
     const stacks = Int32Array.from(order);
     const weights = Float64Array.from(order, (k) => w.get(k)!);
     const timestamps = new Float64Array(order.length);
@@ -177,8 +187,8 @@ export class RouteAggregate {
     }
     return {
       frames: this.table.frames.slice(),
-      stackParent: this.table.stackParent.slice(),
-      stackFrame: this.table.stackFrame.slice(),
+      stackParent,
+      stackFrame: this.table.stackFrame,
       stacks,
       timestamps,
       weights,
@@ -188,21 +198,16 @@ export class RouteAggregate {
     };
   }
 
-  /** Rough bytes held (bench, bounds). */
+  /** Rough bytes held (bench, bounds): the table, the slices' weights and latency sketches. */
   bytes(): number {
-    let entries = 0;
-    for (const s of this.slices) entries += s.slow.size + s.rest.size;
-    return this.table.bytes() + entries * 40 + this.slices.length * 17_000;
+    let b = this.table.bytes();
+    for (const s of this.slices) b += s.slow.bytes + s.rest.bytes + s.latency.bytes() + 100;
+    return b;
   }
 }
 
-function remapWeights(m: Map<number, number>, remap: Int32Array): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const [k, w] of m) {
-    const n = remap[k]!;
-    if (n >= 0) out.set(n, (out.get(n) ?? 0) + w);
-  }
-  return out;
+function* liveStacks(live: Uint8Array): Iterable<number> {
+  for (let i = 0; i < live.length; i++) if (live[i]) yield i;
 }
 
 /** The stacks with weight, depth first (a stack before its children), heavier subtrees first. */

@@ -83,7 +83,7 @@ function route(host: DashboardHost, method: string, rest: string, query: URLSear
     const page = renderDashboardPage({ mode: 'live', generatedAt: new Date().toISOString() });
     return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page };
   }
-  if (rest === '/api/routes') return json(200, { routes: agg.routes() });
+  if (rest === '/api/routes') return json(200, { routes: agg.routes(), droppedReports: agg.dropped });
   const m = /^\/api\/routes\/([0-9a-f]+)\/(profile|view|compare|exemplars\/([A-Za-z0-9_-]+))$/.exec(rest);
   if (!m) return json(404, { error: 'not found' });
   const [, id, what, exemplarId] = m as unknown as [string, string, string, string | undefined];

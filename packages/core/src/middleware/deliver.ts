@@ -54,14 +54,12 @@ export class Delivery {
     await Promise.all(tasks);
   }
 
-  /** Merges the report into its route's aggregate, when aggregates are on. Never throws. */
+  /**
+   * Queues the report for its route's aggregate, when aggregates are on: the merge runs on a
+   * later turn of the event loop (Aggregator.enqueue). Never throws.
+   */
   aggregate(report: Report): void {
-    if (!this.aggregator) return;
-    try {
-      this.aggregator.add(report);
-    } catch (err) {
-      this.fault('aggregating the report', err);
-    }
+    this.aggregator?.enqueue(report);
   }
 
   private async write(report: Report): Promise<void> {

@@ -1,4 +1,4 @@
-import { Aggregator } from '../aggregate/aggregator.js';
+import { AGGREGATE_LIMITS, Aggregator } from '../aggregate/aggregator.js';
 import { resolveOptions, type ProfilerOptions, type ResolvedOptions } from '../options.js';
 import type { Report } from '../report.js';
 import { isNode } from '../runtime.js';
@@ -43,7 +43,13 @@ export class RequestProfiler implements RequestHost {
     this.options = resolveOptions(options);
     const o = this.options;
     this.aggregator = o.aggregate
-      ? new Aggregator(o.aggregate, { render: o.render, sourceMaps: o.sourceMaps, logger: o.logger })
+      ? new Aggregator(
+          o.aggregate,
+          { render: o.render, sourceMaps: o.sourceMaps, logger: o.logger },
+          AGGREGATE_LIMITS,
+          Date.now,
+          (kind, err) => this.fault(kind, err),
+        )
       : undefined;
     this.delivery = new Delivery(o, this.stats, (kind, err) => this.fault(kind, err), this.aggregator);
     // The sampler starts now, off any request (issue 12; SharedSampler.warmUp says why).
