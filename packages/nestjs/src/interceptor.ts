@@ -121,8 +121,10 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
     this.server = server as HttpServerLike;
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.server?.removeListener('request', this.onRequest);
+    // app.close(): aggregate.file's last write.
+    await this.profiler.close();
   }
 
   private readonly onRequest: RequestListener = (req, res) => {

@@ -59,6 +59,8 @@ export class Aggregator {
   private nextSweep = -Infinity;
   /** Reports not merged because maxQueued were already waiting. */
   dropped = 0;
+  /** Called after queued reports were merged (aggregate.file rewrites a closed server's file). */
+  onMerged: (() => void) | undefined;
 
   constructor(
     readonly settings: AggregateSettings,
@@ -99,6 +101,7 @@ export class Aggregator {
       this.scheduled = true;
       defer(() => this.drain());
     }
+    this.onMerged?.();
   }
 
   /** Merges what is queued now (readers call it, so they see every finished request). */

@@ -5,6 +5,7 @@ import { isNode } from '../runtime.js';
 import { SamplerUnavailableError } from '../sampler/backend.js';
 import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
 import type { RequestInfo } from '../types.js';
+import { AggregateFile } from './aggregate-file.js';
 import { dashboardResponse, type DashboardResponse } from './dashboard.js';
 import { Delivery } from './deliver.js';
 import { ProfiledRequest, TimingHandle, type RequestHandle, type RequestHost } from './request.js';
@@ -38,6 +39,8 @@ export class RequestProfiler implements RequestHost {
   private readonly faultsSeen = new Set<string>();
   private readonly delivery: Delivery;
   private readonly aggregator: Aggregator | undefined;
+  private readonly file: AggregateFile | undefined;
+  private serverHooked = false;
 
   constructor(options: ProfilerOptions = {}) {
     this.options = resolveOptions(options);
@@ -52,6 +55,14 @@ export class RequestProfiler implements RequestHost {
         )
       : undefined;
     this.delivery = new Delivery(o, this.stats, (kind, err) => this.fault(kind, err), this.aggregator);
+    if (this.aggregator && o.aggregate?.file && o.outputDir) {
+      try {
+        const fault = (kind: string, err: unknown): void => this.fault(kind, err);
+        this.file = new AggregateFile(this.aggregator, o.outputDir, o.aggregate.file, o.aggregate.every, fault);
+      } catch (err) {
+        this.fault('aggregate file setup', err);
+      }
+    }
     // The sampler starts now, off any request (issue 12; SharedSampler.warmUp says why).
     if (o.maybeEnabled || (o.allow && (o.queryParam || o.header))) this.warmSampler();
   }
@@ -97,6 +108,25 @@ export class RequestProfiler implements RequestHost {
     } catch (err) {
       this.fault('serving the dashboard', err);
       return undefined;
+    }
+  }
+
+  /**
+   * Writes `aggregate.file` a last time and stops its timer. Called by itself when the node:http
+   * server of the first request closes (and NestJS's module on app.close()); call it yourself on
+   * other shutdowns. The file is also written at process exit.
+   */
+  close(): Promise<void> {
+    return this.file?.close() ?? Promise.resolve();
+  }
+
+  private hookServer(raw: unknown): void {
+    this.serverHooked = true;
+    try {
+      const server = serverOf(raw);
+      server?.once('close', () => void this.close());
+    } catch (err) {
+      this.fault('aggregate file setup', err);
     }
   }
 
@@ -150,6 +180,7 @@ export class RequestProfiler implements RequestHost {
   /** Called by adapters for every request. Undefined when there is nothing to do for it. */
   start(req: RequestInfo): RequestHandle | undefined {
     const o = this.options;
+    if (this.file && !this.serverHooked) this.hookServer(req.raw);
     // An allowed trigger profiles the request whatever `enabled` says.
     const trigger = parseTrigger(req, o, (kind, err) => this.fault(kind, err));
     if (!trigger && !o.maybeEnabled && !o.serverTiming) return undefined;
@@ -187,4 +218,16 @@ export type Profiler = RequestProfiler;
 /** Creates the framework-free profiler; adapters wrap this. Throws a TypeError on bad options. */
 export function createProfiler(options?: ProfilerOptions): RequestProfiler {
   return new RequestProfiler(options);
+}
+
+/** The node:http server a request came through, where the framework's request object shows it. */
+function serverOf(raw: unknown): { once(event: 'close', f: () => void): unknown } | undefined {
+  type Maybe = { socket?: { server?: { once?: unknown } } } | undefined;
+  const r = raw as (Maybe & { raw?: Maybe; req?: Maybe; env?: { incoming?: Maybe } }) | undefined;
+  // Express and NestJS: the IncomingMessage; Fastify: request.raw; Koa: ctx.req; Hono on Node: c.env.incoming.
+  for (const c of [r, r?.raw, r?.req, r?.env?.incoming]) {
+    const server = c?.socket?.server;
+    if (server && typeof server.once === 'function') return server as ReturnType<typeof serverOf>;
+  }
+  return undefined;
 }
