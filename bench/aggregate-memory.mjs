@@ -112,6 +112,7 @@ console.log(
       htmlKB: Math.round(html.length / 1024),
     },
     null,
-    2,
+    // bench/run.mjs reads one line.
+    process.argv.includes('--json') ? undefined : 2,
   ),
 );

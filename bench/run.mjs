@@ -2,7 +2,7 @@
 //   BENCH_MODE=quick|full (default full; or --quick / --full)
 //   BENCH_ADAPTERS=express,koa,...   adapters for the overhead table (default: all in full,
 //                                    express in quick)
-//   BENCH_SECTIONS=overhead,attribution,accuracy,processing,sourcemaps,memory,startup,startstop
+//   BENCH_SECTIONS=overhead,attribution,accuracy,processing,sourcemaps,memory,aggregates,startup,startstop
 //   BENCH_NO_WRITE=1                 print only, leave docs/performance.md alone
 // Every server runs in its own child process (server.mjs); load comes from autocannon in this
 // process, against 127.0.0.1 only.
@@ -27,9 +27,10 @@ const P = {
 };
 const adapters = (process.env.BENCH_ADAPTERS ?? (QUICK ? 'express' : ADAPTERS.join(','))).split(',');
 const sections = new Set(
-  (process.env.BENCH_SECTIONS ?? 'overhead,attribution,accuracy,processing,sourcemaps,memory,startup,startstop').split(
-    ',',
-  ),
+  (
+    process.env.BENCH_SECTIONS ??
+    'overhead,attribution,accuracy,processing,sourcemaps,memory,aggregates,startup,startstop'
+  ).split(','),
 );
 const log = (m) => process.stderr.write(`${m}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -122,6 +123,24 @@ function cpuRouteMs() {
   return (performance.now() - t) / 50;
 }
 
+/** docs/performance.md's aggregates section from bench/aggregate-memory.mjs's JSON, per traffic shape. */
+function aggregateRows(byShape) {
+  const rows = [
+    '## Aggregates: memory and merge cost',
+    '',
+    "Per-route aggregates (`dashboard` / `aggregate`) at the default limits (2,000 stack nodes per route, 200 routes, 5 exemplars per route within 8 MB, a 10-minute window in tenths), measured by `node --expose-gc bench/aggregate-memory.mjs` (after building `@prof/core`): 100 routes × 10 minutes at 50 requests/s (30,000 finished reports of 40 samples, 25 frames deep), fed through a simulated clock. **worst**: below depth 8 every frame is random, so nearly every sample is a new stack and every route's tree fills in its first minute; **repeating** (`SHAPE=repeating`): each route's samples follow 50 call paths, as an app's handlers do. *Retained* is the JS heap plus typed-array memory after `gc()`, with the aggregator alive. *Merge* is the time one finished report takes to merge; it runs after the response, on a later turn of the event loop, in batches of at most 4 ms, never on a request's path. *Render* is one route's aggregated HTML report. Documented bound: **48 MB** for this scenario.",
+    '',
+    '| traffic | routes | retained (MB) | under 48 MB | stack nodes per route | stacks cut short | merge (ms/report) | render one route (ms) |',
+    '|---|---:|---:|---|---:|---:|---:|---:|',
+  ];
+  for (const [shape, x] of Object.entries(byShape)) {
+    rows.push(
+      `| ${shape} | ${x.routes} | ${f(x.retainedMB, 1)} | ${x.underBound} | ${x.stacksPerRoute} | ${x.truncatedSamples} | ${f(x.msPerMerge, 3)} | ${f(x.msRenderOneRouteHtml, 1)} |`,
+    );
+  }
+  return rows;
+}
+
 /** docs/performance.md's source-map section from bench/sourcemaps.mjs's JSON line. */
 function sourceMapRows(sm) {
   const rows = [
@@ -140,10 +159,11 @@ function sourceMapRows(sm) {
   return rows;
 }
 
-function nodeJson(script, argv = [], execArgv = []) {
+function nodeJson(script, argv = [], execArgv = [], env = {}) {
   const out = execFileSync(process.execPath, [...execArgv, here(script), ...argv], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   return JSON.parse(out.trim().split('\n').pop());
 }
@@ -294,6 +314,15 @@ if (sections.has('sourcemaps')) {
   log('sourcemaps');
   R.sourcemaps = nodeJson('./sourcemaps.mjs');
   print(sourceMapRows(R.sourcemaps));
+}
+
+if (sections.has('aggregates')) {
+  log('aggregates: 100 routes x 10 minutes, simulated clock');
+  R.aggregates = {
+    worst: nodeJson('./aggregate-memory.mjs', ['--json'], ['--expose-gc']),
+    repeating: nodeJson('./aggregate-memory.mjs', ['--json'], ['--expose-gc'], { SHAPE: 'repeating' }),
+  };
+  print(aggregateRows(R.aggregates));
 }
 
 if (sections.has('memory')) {
@@ -490,6 +519,12 @@ if (R.processing) {
 if (R.memoryGrowth) {
   summary.push(
     `| heap growth request 5,000 → 20,000 ≤ 10 MB | ${f(R.memoryGrowth.heap)} MB (RSS ${f(R.memoryGrowth.rss)} MB) | ${R.memoryGrowth.heap <= 10 ? 'met' : 'missed'} |`,
+  );
+}
+if (R.aggregates) {
+  const mb = R.aggregates.worst.retainedMB;
+  summary.push(
+    `| aggregates, 100 routes × 10 min (worst case) ≤ 48 MB | ${f(mb, 1)} MB | ${mb <= 48 ? 'met' : 'missed'} |`,
   );
 }
 const doc = [...header];
