@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AGGREGATE_LIMITS, Aggregator } from '../src/aggregate/aggregator.js';
 import { routeKeyOf } from '../src/aggregate/route-key.js';
 import { StackTable } from '../src/aggregate/stack-table.js';
+import { LatencySketch } from '../src/aggregate/latency.js';
 import { flameOrder } from '../src/aggregate/route.js';
 import { createProfiler, Report, SamplesBuilder, type ReportMeta } from '../src/index.js';
 
@@ -204,5 +205,31 @@ describe('Aggregator merge queue and expiry (stub reports)', () => {
         .map((r) => r.route)
         .sort(),
     ).toEqual(['/busy', '/new']);
+  });
+});
+
+describe('LatencySketch (pure)', () => {
+  it('answers quantiles within 1 % of the exact ones, merges exactly, folds only the fast end', () => {
+    let seed = 7;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    // Log-uniform from 10 µs to 100 s: a wide spread, plus exact zeros.
+    const values = Array.from({ length: 20_000 }, (_, i) => (i % 500 === 0 ? 0 : 10 ** (rand() * 7 - 2)));
+    const a = new LatencySketch();
+    const b = new LatencySketch();
+    for (let i = 0; i < values.length; i++) (i % 2 ? a : b).add(values[i]!);
+    a.merge(b);
+    const sorted = values.slice().sort((x, y) => x - y);
+    expect(a.count).toBe(values.length);
+    for (const q of [0.01, 0.5, 0.9, 0.95, 0.99, 0.999]) {
+      const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+      expect(Math.abs(a.quantile(q) - exact) / exact, `q=${q}`).toBeLessThanOrEqual(0.01 + 1e-9);
+    }
+    expect(a.quantile(0)).toBe(0);
+    expect(a.max).toBe(sorted[sorted.length - 1]);
+    // 1 ns … 1e12 ms spans more than 2048 buckets: the lowest fold, the tail stays within 1 %.
+    const wide = new LatencySketch();
+    for (let e = -6; e <= 12; e += 0.001) wide.add(10 ** e);
+    expect(wide.bytes()).toBeLessThanOrEqual(80 + 4 * 2048);
+    expect(Math.abs(wide.quantile(0.99) - 10 ** (-6 + 0.99 * 18)) / 10 ** (-6 + 0.99 * 18)).toBeLessThan(0.02);
   });
 });
