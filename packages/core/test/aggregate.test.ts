@@ -4,7 +4,7 @@ import { routeKeyOf } from '../src/aggregate/route-key.js';
 import { StackTable } from '../src/aggregate/stack-table.js';
 import { LatencySketch } from '../src/aggregate/latency.js';
 import { flameOrder } from '../src/aggregate/route.js';
-import { createProfiler, Report, SamplesBuilder, type ReportMeta } from '../src/index.js';
+import { createProfiler, dashboardResponse, Report, SamplesBuilder, type ReportMeta } from '../src/index.js';
 
 // Pure aggregation code on synthetic samples (stub recordings, named so): bounds, window, options.
 // The real sampler's accuracy is in aggregate.serial.test.ts.
@@ -231,5 +231,25 @@ describe('LatencySketch (pure)', () => {
     for (let e = -6; e <= 12; e += 0.001) wide.add(10 ** e);
     expect(wide.bytes()).toBeLessThanOrEqual(80 + 4 * 2048);
     expect(Math.abs(wide.quantile(0.99) - 10 ** (-6 + 0.99 * 18)) / 10 ** (-6 + 0.99 * 18)).toBeLessThan(0.02);
+  });
+});
+
+describe('dashboardResponse on stub reports', () => {
+  it('answers 404 JSON for a route that left the window, on every path of it', () => {
+    let now = 1_000_000;
+    const agg = new Aggregator(settings, {}, AGGREGATE_LIMITS, () => now);
+    agg.add(stubReport({ method: 'GET', route: '/gone' }, ['a']));
+    const id = agg.routes()[0]!.id;
+    const host = { options: { dashboard: '/_prof', allow: () => true }, aggregates: () => agg, fault() {} };
+    const ask = (path: string) =>
+      dashboardResponse(host, { method: 'GET', url: path, header: () => undefined, raw: {} });
+    expect(ask(`/_prof/api/routes/${id}/profile`)?.status).toBe(200);
+    now += settings.window + 10_000;
+    for (const what of ['profile', 'view', 'compare']) {
+      const res = ask(`/_prof/api/routes/${id}/${what}`);
+      expect(res?.status).toBe(404);
+      expect(JSON.parse(String(res?.body))).toMatchObject({ error: expect.stringMatching(/left the window/) });
+    }
+    expect(JSON.parse(String(ask('/_prof/api/routes')?.body)).routes).toEqual([]);
   });
 });

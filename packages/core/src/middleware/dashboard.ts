@@ -89,7 +89,10 @@ function route(host: DashboardHost, method: string, rest: string, query: URLSear
   const [, id, what, exemplarId] = m as unknown as [string, string, string, string | undefined];
   if (!agg.route(id)) return json(404, { error: 'no such route (it may have left the window)' });
   const download = query.get('download') === '1';
-  if (what === 'compare') return json(200, agg.compare(id));
+  if (what === 'compare') {
+    const cmp = agg.compare(id);
+    return cmp ? json(200, cmp) : json(404, { error: 'no such route (it may have left the window)' });
+  }
   if (exemplarId !== undefined) {
     const report = agg.exemplar(id, exemplarId);
     return report
@@ -98,7 +101,9 @@ function route(host: DashboardHost, method: string, rest: string, query: URLSear
   }
   const set = (query.get('set') ?? 'all') as RequestSet;
   if (!SETS.includes(set)) return json(400, { error: 'set must be all, slow or rest' });
-  const report = agg.report(id, set)!;
+  const report = agg.report(id, set);
+  // Its window may have emptied since the check above (report() moves the windows to now).
+  if (!report) return json(404, { error: 'no such route (it may have left the window)' });
   // The page's call tree and flame graph: the HTML report's embedded data, as JSON.
   if (what === 'view') return json(200, buildHtmlData(report.stacks(), report.meta));
   return reportResponse(report, query.get('format'), download);
