@@ -51,7 +51,7 @@ export class Report implements RenderInput {
 
   /**
    * The recorded samples with each async continuation under the chain that awaited it
-   * (tree/async.ts), still at compiled locations: caller edges learnt from earlier reports and
+   * (tree/async.ts, caller memory in tree/async-sites.ts), still at compiled locations: caller edges learnt from earlier reports and
    * V8's captured async stacks are in compiled locations too, so stitching comes before mapping.
    */
   get stitched(): Samples {
