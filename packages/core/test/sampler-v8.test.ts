@@ -16,8 +16,11 @@ describe("the 'v8' backend's profile text (Node >= 24's v8.startCpuProfile())", 
       'RegExp: "(\\w+)"=\\d',
       "RegExp: ^[\\^_`a-zA-Z\\-0-9!#$%&'*+.|~]+$",
       'say\thi',
+      // A RegExp whose source holds the very separators the repair looks for (prof's own did).
+      'RegExp: "functionName":"([\\s\\S]*?)","lineNumber":',
+      'RegExp: "url":"([\\s\\S]*?)"\\}',
     ];
-    const urls = ['', 'C:\\app\\src\\"odd".js', 'file:///srv/app.js', ''];
+    const urls = ['', 'C:\\app\\src\\"odd".js', 'file:///srv/app.js', '', '', 'C:\\x\\"}.js'];
     const text = `{"nodes":[${names.map((n, i) => frame(i + 1, n, urls[i]!)).join(',')}],"startTime":10,"endTime":14,"samples":[1,2,3,4],"timeDeltas":[1,1,1,1]}`;
     expect(() => JSON.parse(text)).toThrow();
     const profile = parseV8Profile(text);
