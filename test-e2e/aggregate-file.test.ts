@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { profiler } from '@prof/express';
 import { itemWork } from './apps/dashboard.js';
+import { launchChromium, openOffline, runBrowserTests } from './browser.js';
 import { captureLogger, get, listen } from './helpers.js';
 
 // `aggregate: { file }` (issue 15): the seed's single HTML file, inside outputDir, rewritten
@@ -117,13 +117,8 @@ const server = app.listen(0, '127.0.0.1', async () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-
-describe.skipIf(!hasChromium && !process.env.CI)('aggregate.file in Chromium', () => {
+describe.runIf(runBrowserTests)('aggregate.file in Chromium', () => {
   it('opens from disk: no request but the file, no console error, the route and its call tree', async () => {
-    if (!hasChromium)
-      throw new Error(`Chromium is required under CI: ${CHROMIUM} is missing (apt-get install chromium)`);
     const dir = mkdtempSync(path.join(tmpdir(), 'prof-aggpage-'));
     const file = path.join(dir, 'profiling.html');
     const server = createServer(app(dir, 100));
@@ -132,25 +127,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('aggregate.file in Chromium', (
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await until('the file', () => (countOf(file, '/items/:id') === 4 ? true : undefined));
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
-      const url = pathToFileURL(file).href;
-      const attempted: string[] = [];
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('request', (r) => {
-        if (r.url() !== url) attempted.push(r.url());
-      });
-      await page.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-      await page.goto(url);
-      await page.waitForSelector('body[data-ready="true"]');
+      const { page, attempted, errors } = await openOffline(browser, file);
       await expect(page.locator('#status').textContent()).resolves.toMatch(/^snapshot of /);
       await expect(page.locator('#routes-body button.route').allTextContents()).resolves.toEqual(['GET /items/:id']);
       await page.click('#routes-body button.route');

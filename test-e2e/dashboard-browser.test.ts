@@ -1,17 +1,15 @@
-import { existsSync } from 'node:fs';
 import { request as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_APPS, HOSTILE_ROUTE } from './apps/dashboard.js';
+import { launchChromium, runBrowserTests } from './browser.js';
 import { captureLogger, get, listen } from './helpers.js';
 
 // The dashboard page in a real (Debian) Chromium against real servers (issue 15): no console
 // error, no request but to the app, both routes listed, a hostile route name shown as text, the
 // tree and flame graph of a route, keyboard use, live updates, and the same gate as ?profile.
 // Without Chromium the suite is skipped locally and fails under CI=true.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const ROWS = DASHBOARD_APPS.filter((a) =>
   ['express', 'fastify', 'nestjs on express', 'nestjs on fastify'].includes(a.name),
 );
@@ -31,14 +29,9 @@ function rawGet(base: string, path: string): Promise<number> {
 
 let browser: Browser;
 
-describe.skipIf(!hasChromium && !process.env.CI)('dashboard page in Chromium', () => {
+describe.runIf(runBrowserTests)('dashboard page in Chromium', () => {
   beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(`Chromium is required under CI: ${CHROMIUM} is missing (apt-get install chromium)`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,33 +1,27 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Report, SamplesBuilder, type Samples } from '@prof/core';
 import { express } from './apps/express.js';
 import type { RunningApp } from './apps/types.js';
+import { launchChromium, openOffline, runBrowserTests } from './browser.js';
 import { get, reportSink } from './helpers.js';
 
 // The HTML report in a real (Debian) Chromium, opened from disk with every network request
 // refused. Without Chromium the suite is skipped locally and fails under CI=true.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const outDir = path.resolve('test-results/html-report');
 
-describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () => {
+describe.runIf(runBrowserTests)('HTML report in Chromium', () => {
   let browser: Browser;
   let app: RunningApp;
   let report: Report;
 
   beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(`Chromium is required under CI: ${CHROMIUM} is missing (apt-get install chromium)`);
+    browser = await launchChromium();
     mkdirSync(outDir, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
     const sink = reportSink();
     process.env.NODE_ENV = 'production';
     app = await express.start({ printEachRequest: false, onReport: sink.onReport });
@@ -41,24 +35,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('HTML report in Chromium', () =
     await app?.close();
   });
 
-  /** Opens a file with every request but that file aborted; returns what was attempted and any errors. */
-  async function open(file: string, width = 1280): Promise<{ page: Page; attempted: string[]; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 800 } });
-    const fileUrl = pathToFileURL(file).href;
-    const attempted: string[] = [];
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => {
-      if (r.url() !== fileUrl) attempted.push(r.url());
-    });
-    await page.route('**/*', (route) => (route.request().url() === fileUrl ? route.continue() : route.abort()));
-    await page.goto(fileUrl);
-    await page.waitForSelector('body[data-ready="true"]');
-    return { page, attempted, errors };
-  }
+  const open = (file: string, width?: number): ReturnType<typeof openOffline> => openOffline(browser, file, width);
 
   it('opens from disk with no network request and no console error; tree, search, flame view and focus work', async () => {
     const file = path.join(outDir, 'express-cpu.html');

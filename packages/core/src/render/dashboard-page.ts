@@ -1,7 +1,7 @@
 import { DASHBOARD_JS } from './html/dashboard.generated.js';
 import { DASHBOARD_CSS } from './html/dashboard/style.js';
 import type { DashboardData } from './html/dashboard/types.js';
-import { viewerMarkup } from './html/markup.js';
+import { pageHead, viewerMarkup } from './html/markup.js';
 import { VIEWER_CSS } from './html/style.js';
 import { jsonForScript, nonce } from './html.js';
 
@@ -25,22 +25,13 @@ const COLUMNS: [key: string, label: string, title: string][] = [
  */
 export function renderDashboardPage(data: DashboardData): string {
   const n = nonce();
-  const connect = data.mode === 'live' ? " connect-src 'self';" : '';
   const heads = COLUMNS.map(
     ([key, label, title]) =>
       `<th scope="col" aria-sort="none" title="${title}"><button type="button" data-sort="${key}">${label}</button></th>`,
   ).join('');
   return `<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${n}'; style-src 'unsafe-inline'; img-src data:;${connect} base-uri 'none'; form-action 'none'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="prof">
-<meta name="referrer" content="no-referrer">
-<title>prof dashboard</title>
-<style>${VIEWER_CSS}${DASHBOARD_CSS}</style>
-</head>
+${pageHead({ nonce: n, title: 'prof dashboard', css: VIEWER_CSS + DASHBOARD_CSS, connect: data.mode === 'live' })}
 <body>
 <header><h1>prof dashboard</h1><div class="meta"><span id="status"></span><button type="button" id="pause" aria-pressed="false" hidden>Pause</button></div></header>
 <section class="panel" aria-label="Routes">

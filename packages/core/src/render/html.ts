@@ -2,7 +2,7 @@ import type { ExportStacks } from '../export/stacks.js';
 import { reportTitle } from '../frame-kinds.js';
 import type { ReportMeta } from '../types.js';
 import { buildHtmlData } from './html/data.js';
-import { viewerMarkup } from './html/markup.js';
+import { pageHead, viewerMarkup } from './html/markup.js';
 import { VIEWER_CSS } from './html/style.js';
 import { VIEWER_JS } from './html/viewer.generated.js';
 
@@ -34,14 +34,7 @@ export function renderHtml(stacks: ExportStacks, meta: ReportMeta): string {
   const title = reportTitle(meta);
   return `<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${n}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="prof">
-<title>prof: ${escapeHtml(title)}</title>
-<style>${VIEWER_CSS}</style>
-</head>
+${pageHead({ nonce: n, title: `prof: ${escapeHtml(title)}`, css: VIEWER_CSS })}
 <body>
 <header><h1 id="title"></h1><div class="meta" id="meta"></div></header>
 ${viewerMarkup('Samples in time order, callers on top.')}

@@ -17,3 +17,21 @@ export function viewerMarkup(flameHint: string): string {
 <section id="flame-view" hidden><div id="flame"><div class="hint">${flameHint} Wheel to zoom, click a frame to focus it. <button id="reset">Reset zoom</button> <span id="focus"></span> <span id="resampled" hidden>(timeline resampled to keep the file small; the call tree is exact)</span></div><div id="axis"><span id="t0"></span><span id="t1"></span></div><canvas id="canvas"></canvas></div></section>
 </main>`;
 }
+
+/**
+ * The `<head>` of prof's self-contained pages: a CSP that allows no network request and no
+ * script but the page's own (`connect` adds `connect-src 'self'` for the live dashboard).
+ * `title` and `css` are trusted text: escape a title before passing it.
+ */
+export function pageHead(opts: { nonce: string; title: string; css: string; connect?: boolean }): string {
+  const connect = opts.connect ? " connect-src 'self';" : '';
+  return `<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${opts.nonce}'; style-src 'unsafe-inline'; img-src data:;${connect} base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="prof">
+<meta name="referrer" content="no-referrer">
+<title>${opts.title}</title>
+<style>${opts.css}</style>
+</head>`;
+}
