@@ -92,6 +92,7 @@ function answer(text, params) {
  */
 export async function startFakeDatabase({ latency = 2 } = {}) {
   const server = net.createServer((socket) => {
+    socket.unref(); // like the server: its connections do not keep the example's process alive
     let buffer = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk) => {
