@@ -15,6 +15,9 @@ import {
 import type { Observable } from 'rxjs';
 import { PROFILE_METADATA, type ProfileRouteOptions, type Setting } from './decorator.js';
 
+/** `@Profile()` with no options: one settings object, so core makes its profiler once. */
+const ALWAYS: ProfileRouteOptions = {};
+
 /** The parts of Express's and Fastify's request objects, and of node's IncomingMessage, used here. */
 interface NestRequest {
   method?: string;
@@ -55,7 +58,6 @@ function requestInfo(req: NestRequest): RequestInfo {
  */
 export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnModuleDestroy {
   // One core Profiler per distinct @Profile setting; all share the process-wide sampler.
-  private readonly perSetting = new Map<true | ProfileRouteOptions, Profiler>();
   // What happened on arrival, per node request: a handle, or null (not profiled nor timed).
   private readonly arrived = new WeakMap<object, RequestHandle | null>();
   private arrival: Profiler | undefined;
@@ -158,28 +160,11 @@ export class ProfilerInterceptor implements NestInterceptor, OnModuleInit, OnMod
     return perHandler.get(handler);
   }
 
+  /** A @Profile({...}) setting's profiler (core caches it per setting object). */
   private profilerFor(setting: true | ProfileRouteOptions): Profiler {
-    let p = this.perSetting.get(setting);
-    if (!p) {
-      // With a handle from arrival, its Server-Timing entry is already there.
-      const serverTiming = this.arrival ? false : this.options.serverTiming;
-      const onReport = this.options.onReport;
-      p = createProfiler({
-        ...this.options,
-        serverTiming,
-        enabled: true,
-        ...(setting === true ? {} : setting),
-        // One aggregate per route, whatever profiled it: the global profiler's.
-        aggregate: undefined,
-        dashboard: undefined,
-        onReport: (r) => {
-          this.profiler.aggregate(r);
-          return onReport?.(r);
-        },
-      });
-      this.perSetting.set(setting, p);
-    }
-    return p;
+    // With a handle from arrival, its Server-Timing entry is already there.
+    const base = { serverTiming: this.arrival ? false : this.options.serverTiming };
+    return this.profiler.derive(setting === true ? ALWAYS : setting, base);
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

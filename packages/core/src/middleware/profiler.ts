@@ -41,9 +41,12 @@ export class RequestProfiler implements RequestHost {
   private readonly aggregator: Aggregator | undefined;
   private readonly file: AggregateFile | undefined;
   private serverHooked = false;
+  private readonly given: ProfilerOptions;
+  private readonly derived = new Map<object, RequestProfiler>();
 
   constructor(options: ProfilerOptions = {}) {
     this.options = resolveOptions(options);
+    this.given = options;
     const o = this.options;
     this.aggregator = o.aggregate
       ? new Aggregator(
@@ -140,6 +143,32 @@ export class RequestProfiler implements RequestHost {
    */
   aggregate(report: Report): void {
     this.delivery.aggregate(report);
+  }
+
+  /**
+   * A profiler for one route's own settings (NestJS's `@Profile({...})`), made once per settings
+   * object and always enabled: these options, then `base`, then the settings. Its reports go to
+   * this profiler's aggregates, then to these options' onReport; it keeps no aggregates of its own.
+   */
+  derive(settings: ProfilerOptions, base: ProfilerOptions = {}): RequestProfiler {
+    let p = this.derived.get(settings);
+    if (!p) {
+      const onReport = this.given.onReport;
+      p = new RequestProfiler({
+        ...this.given,
+        ...base,
+        enabled: true,
+        ...settings,
+        aggregate: undefined,
+        dashboard: undefined,
+        onReport: (r) => {
+          this.aggregate(r);
+          return onReport?.(r);
+        },
+      });
+      this.derived.set(settings, p);
+    }
+    return p;
   }
 
   /** Hands a finished report to the sinks: console, files, onReport. Never rejects. */
