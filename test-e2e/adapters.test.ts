@@ -12,6 +12,7 @@ process.env.NODE_ENV = 'production';
 
 // One interval for the whole process (the sampler is shared); fine enough for short routes.
 const INTERVAL = 250;
+const V8_MAJOR = Number(process.versions.v8.split('.')[0]);
 const settle = (ms = 250): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Node {
@@ -137,7 +138,11 @@ describe.each(apps)('$name with prof', (factory: AppFactory) => {
     ['/io', ['fetchOrders', 'buildReport']],
     ['/stream', ['streamChunks', 'getSumOfList']],
   ])('short route %s: a report names the route’s own functions', async (route, wanted) => {
-    const expected = wanted;
+    // Node 20 (V8 11.3) gives the frames of a callee TurboFan inlined to its caller, even while a
+    // profile runs (measured: getSumOfList's whole time shown as self time of the caller once the
+    // caller is hot). These routes run in every app of this process, so on Node 20 the callee's
+    // frame is there only until then: ask it of Node 22 and later only.
+    const expected = V8_MAJOR >= 12 ? wanted : wanted.slice(0, 1);
     let names = new Set<string>();
     for (let attempt = 0; attempt < 5 && !expected.every((n) => names.has(n)); attempt++) {
       sink.reports.length = 0;
