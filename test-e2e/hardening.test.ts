@@ -70,7 +70,11 @@ function rawGet(url: string, target: string, headers: Record<string, string> = {
     const extra = Object.entries(headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
-    socket.end(Buffer.from(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n${extra}\r\n`, 'utf8'));
+    // Written, not ended: like curl, the client keeps its side open until the server, told
+    // `Connection: close`, closes after the response (a half-close races the response).
+    socket.write(
+      Buffer.from(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n${extra}\r\n`, 'utf8'),
+    );
   });
 }
 

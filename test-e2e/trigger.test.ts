@@ -65,10 +65,14 @@ for (const factory of apps as AppFactory[]) {
       // self time of its own).
       expect(collapsed.body).toMatch(/getSumOfList \([^)]*\)(;| \d+\n)/);
 
-      const res = await fetch(`${allowed.url}/cpu?n=2000000&profile=pprof`);
-      expect(res.headers.get('content-type')).toBe('application/octet-stream');
-      const p = Profile.decode(gunzipSync(new Uint8Array(await res.arrayBuffer())));
-      expect(p.sample.length).toBeGreaterThan(0);
+      // A loaded machine can starve V8's sampling thread for a whole 25 ms request: up to 3 tries.
+      let samples = 0;
+      for (let attempt = 0; attempt < 3 && samples === 0; attempt++) {
+        const res = await fetch(`${allowed.url}/cpu?n=2000000&profile=pprof`);
+        expect(res.headers.get('content-type')).toBe('application/octet-stream');
+        samples = Profile.decode(gunzipSync(new Uint8Array(await res.arrayBuffer()))).sample.length;
+      }
+      expect(samples).toBeGreaterThan(0);
     });
 
     it('?profile=<unknown format> answers the allowed caller with a 400 that lists the formats', async () => {
