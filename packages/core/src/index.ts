@@ -39,7 +39,8 @@ export { buildCallTree, type CallNode } from './tree/build.js';
 export type { FrameInfo, FrameKind } from './tree/frames.js';
 export type { View, ViewNode } from './tree/view.js';
 export { DEFAULT_PASSES, type TreePass, type PassContext } from './tree/passes.js';
-export { getSharedSampler, SharedSampler } from './sampler/shared.js';
+export { SharedSampler } from './sampler/shared.js';
+export { getSharedSampler } from './sampler/registry.js';
 export {
   isCpuProfile,
   reportFromCpuProfile,

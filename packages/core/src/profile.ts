@@ -2,7 +2,8 @@ import { assembleMeta } from './meta.js';
 import { resolveProfileOptions, type ProfileOptions } from './options.js';
 import { Report } from './report.js';
 import { getContextTimeline } from './sampler/context.js';
-import { getSharedSampler, type Recording } from './sampler/shared.js';
+import { getSharedSampler } from './sampler/registry.js';
+import type { Recording } from './sampler/shared.js';
 
 export type { ProfileOptions };
 

@@ -3,7 +3,8 @@ import { resolveOptions, type ProfilerOptions, type ResolvedOptions } from '../o
 import type { Report } from '../report.js';
 import { isNode } from '../runtime.js';
 import { SamplerUnavailableError } from '../sampler/backend.js';
-import { getSharedSampler, type Recording, type SharedSampler } from '../sampler/shared.js';
+import { getSharedSampler } from '../sampler/registry.js';
+import type { Recording, SharedSampler } from '../sampler/shared.js';
 import type { RequestInfo } from '../types.js';
 import { AggregateFile } from './aggregate-file.js';
 import { dashboardResponse, type DashboardResponse } from './dashboard.js';

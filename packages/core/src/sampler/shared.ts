@@ -1,10 +1,10 @@
-import type { Logger, SamplerKind } from '../types.js';
+import type { Logger } from '../types.js';
 import { nowUs } from '../runtime.js';
 import { SamplesBuilder, type Samples } from '../samples.js';
 import type { Backend, BackendName } from './backend.js';
-import { describeBackend, loadBackend } from './load.js';
 import { toSegment, type Segment } from './segment.js';
 import { getContextTimeline, type ContextTimeline } from './context.js';
+import { StallWatch } from './stall.js';
 
 /** One profiled span of time (a request, a profile() call) on the shared sampler. */
 export interface Recording {
@@ -20,6 +20,10 @@ export interface Recording {
 const LINGER_MS = 1000;
 /** A warm sampler with nothing to record still rotates this often, so that an idle profile stays small. */
 const IDLE_ROTATION_MS = 5000;
+/** A profile older than this is rotated when a dropped recording ends, so that it stays small under load. */
+const MAX_PROFILE_AGE_MS = 5000;
+/** Context transitions kept before a dropped recording trims the ones no recording needs (~12 bytes each). */
+const TIMELINE_TRIM_AT = 1 << 16;
 /**
  * node:inspector keeps every profile's id until its CpuProfiler is disposed (~110 bytes a
  * rotation, measured): after this many rotations, a warm inspector sampler restarts cold once,
@@ -56,6 +60,10 @@ export class SharedSampler {
   /** Set by warm(): the profile runs from then on and is never stopped for idleness. */
   private keepWarm = false;
   private rotations = 0;
+  private timelineTrimAt = TIMELINE_TRIM_AT;
+  private readonly stall = new StallWatch();
+  /** Where the sampler's own events go (a restart of a stuck profiler); set by getSharedSampler. */
+  logger: Logger | undefined;
 
   constructor(
     readonly backend: Backend,
@@ -84,6 +92,7 @@ export class SharedSampler {
     if (this.slot === null) {
       this.backend.start(0);
       this.slot = 0;
+      this.lastRotation = Date.now();
     }
     if (this.inFlight.size === 0 && this.waiting.length === 0 && !this.rotationPending) {
       if (this.lingerTimer) clearTimeout(this.lingerTimer);
@@ -109,6 +118,7 @@ export class SharedSampler {
     if (this.slot === null) {
       this.backend.start(0);
       this.slot = 0;
+      this.lastRotation = Date.now();
     }
     let ctx = 0;
     if (attribute) {
@@ -140,6 +150,17 @@ export class SharedSampler {
       if (this.inFlight.size === 0 && this.waiting.length === 0) this.idle();
     }
     rec.segments = [];
+    // Only an ended recording asks for a rotation. Under steady traffic that is all dropped
+    // (slowThreshold), some request is always in flight, so the idle rotation never comes: rotate
+    // by age instead, or V8's running profile and the context timeline grow for the process's life.
+    if (this.slot !== null && !this.rotationPending && Date.now() - this.lastRotation >= MAX_PROFILE_AGE_MS) {
+      this.requestRotation();
+    }
+    if (this.timeline && this.timeline.length >= this.timelineTrimAt) {
+      this.trimTimeline();
+      // A long request still open keeps its transitions: trim again only once they have doubled.
+      this.timelineTrimAt = Math.max(TIMELINE_TRIM_AT, this.timeline.length * 2);
+    }
   }
 
   private requestRotation(): void {
@@ -183,15 +204,36 @@ export class SharedSampler {
       rec.segments = [];
     }
     this.trimTimeline();
+    if (this.stall.observe(segment)) this.restartStalled();
     if (this.inFlight.size === 0) this.idle();
   }
 
-  /** Keeps only the context transitions that open recordings may still need. */
+  /** Stops every profile (which ends V8's profiler thread) and starts again, if one is needed. */
+  private restartStalled(): void {
+    say(
+      this.logger,
+      'warn',
+      `prof: V8's profiler took no sample for ${this.stall.lastWaitSeconds} s; restarting it (requests in flight miss those samples)`,
+    );
+    this.reset();
+    if (!this.keepWarm && this.inFlight.size === 0) return;
+    try {
+      this.backend.start(0);
+      this.slot = 0;
+      this.lastRotation = Date.now();
+    } catch (err) {
+      // Cold: the next recording starts the profile, or its end reports the fault.
+      say(this.logger, 'warn', `prof: restarting V8's profiler failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  /** Keeps only the context transitions that open or not yet cut recordings may still need. */
   private trimTimeline(): void {
     const tl = this.timeline;
     if (!tl) return;
     let oldest = Infinity;
     for (const rec of this.inFlight) if (rec.ctx && rec.start < oldest) oldest = rec.start;
+    for (const rec of this.waiting) if (rec.ctx && rec.start < oldest) oldest = rec.start;
     if (oldest === Infinity) tl.clear();
     else tl.trim(oldest);
   }
@@ -255,42 +297,10 @@ function cut(rec: Recording, interval: number, timeline: ContextTimeline | null 
 /** Longest wait for a rotation stretched by its own cost (a backend's minimum may be longer). */
 const MAX_ROTATION_WAIT_MS = 50;
 
-// V8 has one CPU profiler per isolate and reuses profile titles, so every copy of core loaded in
-// the process (ESM and CJS builds, duplicated installs) must share one sampler.
-const REGISTRY = Symbol.for('prof.sharedSampler');
-type Registry = { samplers: Partial<Record<SamplerKind, SharedSampler>>; announced?: boolean };
-
-export function getSharedSampler(kind: SamplerKind, interval: number, logger: Logger): SharedSampler {
-  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
-  const reg = (g[REGISTRY] ??= { samplers: {} });
-  const existing =
-    reg.samplers[kind] ??
-    (kind === 'auto' ? undefined : reg.samplers.auto?.name === kind ? reg.samplers.auto : undefined);
-  if (existing) {
-    if (interval !== existing.interval) {
-      say(
-        logger,
-        'warn',
-        `prof: interval ${interval}µs asked for, but this process already samples every ${existing.interval}µs; using ${existing.interval}µs`,
-      );
-    }
-    return existing;
-  }
-  const { backend, skipped } = loadBackend(kind, interval);
-  const sampler = reg.samplers[backend.name] ?? new SharedSampler(backend, interval);
-  reg.samplers[kind] = sampler;
-  reg.samplers[backend.name] = sampler;
-  if (!reg.announced) {
-    reg.announced = true;
-    say(logger, 'info', describeBackend(backend, interval, skipped));
-  }
-  return sampler;
-}
-
 /** A log line that cannot fail the sampler's setup: a logger that throws is not ours to fix. */
-function say(logger: Logger, level: 'info' | 'warn', message: string): void {
+export function say(logger: Logger | undefined, level: 'info' | 'warn', message: string): void {
   try {
-    logger[level](message);
+    logger?.[level](message);
   } catch {
     // The sampler works all the same.
   }
