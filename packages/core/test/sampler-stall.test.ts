@@ -65,9 +65,14 @@ describe('a stuck profiler (real backend, samples withheld to simulate it)', () 
     // Rotations start the other slot before stopping one: only the warm-up and the restart are cold.
     expect(coldStarts).toBe(2);
     withhold = false;
-    const rec = shared.begin();
-    spin(50);
-    const samples = await shared.end(rec);
-    expect(inSpin(samples)).toBeGreaterThan(0);
+    // Up to 3 recordings: on a loaded machine V8's sampling thread may miss one 50 ms spin.
+    let seen = 0;
+    for (let attempt = 0; attempt < 3 && seen === 0; attempt++) {
+      const rec = shared.begin();
+      spin(50);
+      seen = inSpin(await shared.end(rec));
+    }
+    expect(seen).toBeGreaterThan(0);
+    expect(warnings).toHaveLength(1);
   });
 });
