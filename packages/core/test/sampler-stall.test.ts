@@ -9,12 +9,12 @@ import type { Samples } from '../src/samples.js';
 // while: the sampler must notice seconds of empty profiles, say so, and restart the profiler.
 const asked = (process.env.PROF_TEST_SAMPLER ?? 'auto') as SamplerKind;
 
-/** Samples taken in spin(): its frame anywhere in their stack. */
-function inSpin(s: Samples): number {
+/** Samples taken in this file's code: spin() or, once V8 inlined it, its caller. */
+function inThisFile(s: Samples): number {
   let n = 0;
   for (const top of s.stacks) {
     for (let k = top; k >= 0; k = s.stackParent[k]!) {
-      if (s.frames[s.stackFrame[k]!]!.functionName === 'spin') {
+      if (s.frames[s.stackFrame[k]!]!.url.includes('sampler-stall.test')) {
         n++;
         break;
       }
@@ -58,19 +58,21 @@ describe('a stuck profiler (real backend, samples withheld to simulate it)', () 
       spin(5);
       await new Promise((r) => setTimeout(r, 25));
       const samples = await shared.end(rec);
-      expect(inSpin(samples)).toBe(0);
+      expect(inThisFile(samples)).toBe(0);
     }
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^prof: V8's profiler took no sample for 2 s; restarting it/);
     // Rotations start the other slot before stopping one: only the warm-up and the restart are cold.
     expect(coldStarts).toBe(2);
     withhold = false;
-    // Up to 3 recordings: on a loaded machine V8's sampling thread may miss one 50 ms spin.
+    // Up to 3 recordings: on a loaded machine V8's sampling thread may miss one 50 ms spin. A new
+    // profiler describes code optimized before it without inlined frames (the 'v8' and inspector
+    // backends create one when every profile has stopped): spin's samples may read as its caller's.
     let seen = 0;
     for (let attempt = 0; attempt < 3 && seen === 0; attempt++) {
       const rec = shared.begin();
       spin(50);
-      seen = inSpin(await shared.end(rec));
+      seen = inThisFile(await shared.end(rec));
     }
     expect(seen).toBeGreaterThan(0);
     expect(warnings).toHaveLength(1);
