@@ -1,4 +1,5 @@
 import type { AsyncLocalStorage, AsyncHook } from 'node:async_hooks';
+import type { PromiseHooks } from 'node:v8';
 import { builtin, nowUs } from '../runtime.js';
 import type { Ownership } from '../samples.js';
 import { startAsyncCapture, stopAsyncCapture } from './async-capture.js';
@@ -34,18 +35,37 @@ export class ContextTimeline {
   private enabled = false;
   private nextId = 1;
 
-  constructor(mod: NonNullable<ReturnType<typeof builtin<'node:async_hooks'>>>) {
+  /** Where V8's own promise hooks take the promise continuations (see split hooks below). */
+  private readonly promiseHooks: PromiseHooks | undefined;
+  private stopPromiseHooks: ReturnType<PromiseHooks['createHook']> | undefined;
+  private readonly before: () => void;
+  private readonly after: () => void;
+
+  constructor(
+    mod: NonNullable<ReturnType<typeof builtin<'node:async_hooks'>>>,
+    promiseHooks: PromiseHooks | undefined = splitHooks(mod) ? builtin('node:v8')?.promiseHooks : undefined,
+  ) {
     this.als = new mod.AsyncLocalStorage<Store>();
     const als = this.als;
-    this.hook = mod.createHook({
-      before: () => {
-        this.stack.push(this.current);
-        this.switchTo(als.getStore()?.id ?? 0);
-      },
-      after: () => {
-        this.switchTo(this.stack.pop() ?? 0);
-      },
-    });
+    this.before = () => {
+      this.stack.push(this.current);
+      this.switchTo(als.getStore()?.id ?? 0);
+    };
+    this.after = () => {
+      this.switchTo(this.stack.pop() ?? 0);
+    };
+    this.promiseHooks = promiseHooks;
+    // Split hooks: async_hooks for callbacks (timers, sockets, the HTTP parser) only, V8's promise
+    // hooks for continuations. An async hook otherwise runs Node's promise tracking (an async id
+    // per promise, the id stacks) around every continuation, for prof alone once AsyncLocalStorage
+    // no longer needs async_hooks (AsyncContextFrame, Node 24).
+    const options = { before: this.before, after: this.after, ...(promiseHooks ? { trackPromises: false } : {}) };
+    this.hook = mod.createHook(options);
+  }
+
+  /** True when this timeline takes continuations from V8's promise hooks (Node >= 24.?). */
+  get splitHooks(): boolean {
+    return this.promiseHooks !== undefined;
   }
 
   private switchTo(id: number): void {
@@ -75,6 +95,7 @@ export class ContextTimeline {
       this.stack = [];
       this.current = 0;
       this.hook.enable();
+      this.stopPromiseHooks = this.promiseHooks?.createHook({ before: this.before, after: this.after });
       startAsyncCapture();
       this.enabled = true;
     }
@@ -93,6 +114,8 @@ export class ContextTimeline {
     this.open = Math.max(0, this.open - 1);
     if (this.open === 0 && this.enabled) {
       this.hook.disable();
+      this.stopPromiseHooks?.();
+      this.stopPromiseHooks = undefined;
       stopAsyncCapture();
       this.enabled = false;
       this.switchTo(0);
@@ -157,6 +180,32 @@ export class ContextTimeline {
       this.ids = new Int32Array(1024);
     }
   }
+}
+
+/**
+ * Whether AsyncLocalStorage runs on AsyncContextFrame (no async hook of its own, Node >= 24 by
+ * default) and async_hooks takes `trackPromises: false` (Node 24.? and 26). Only then do split
+ * hooks save anything: before AsyncContextFrame, AsyncLocalStorage itself keeps Node's promise
+ * tracking on. Older Node ignores the option; newer refuses it next to promiseResolve, which is
+ * how it is detected without enabling anything.
+ */
+function splitHooks(mod: NonNullable<ReturnType<typeof builtin<'node:async_hooks'>>>): boolean {
+  if (!usesContextFrame(mod)) return false;
+  try {
+    mod.createHook({ promiseResolve() {}, trackPromises: false } as Parameters<typeof mod.createHook>[0]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function usesContextFrame(mod: NonNullable<ReturnType<typeof builtin<'node:async_hooks'>>>): boolean {
+  // AsyncContextFrame's AsyncLocalStorage has no enable-time async hook: entering a store leaves
+  // executionAsyncResource() untouched, where the async_hooks one writes a symbol onto it.
+  const als = new mod.AsyncLocalStorage<number>();
+  const resource = mod.executionAsyncResource() as object;
+  const before = Object.getOwnPropertySymbols(resource).length;
+  return als.run(1, () => Object.getOwnPropertySymbols(mod.executionAsyncResource() as object).length === before);
 }
 
 const REGISTRY = Symbol.for('prof.contextTimeline');
