@@ -57,7 +57,8 @@ export class Report implements RenderInput {
   get stitched(): Samples {
     // Caller edges are remembered per route: the same function may be called differently elsewhere.
     const scope = this.meta.route === undefined ? '' : `${this.meta.method ?? ''} ${this.meta.route}`;
-    return (this.stitchedCache ??= stitchAsync(this.recorded, getAsyncSites(), scope));
+    const classifier = this.classifier;
+    return (this.stitchedCache ??= stitchAsync(this.recorded, getAsyncSites(), scope, (url) => classifier.isOwn(url)));
   }
 
   /**

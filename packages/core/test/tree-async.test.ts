@@ -96,6 +96,21 @@ describe('stitchAsync (stub samples)', () => {
     expect(paths(stitchAsync(s))).toEqual(['parserOnIncoming > handler', '(prof)']);
   });
 
+  it("shows prof's own hook, called by V8's promise hooks straight from the runner, as (prof)", () => {
+    const OWN = 'file:///opt/prof/core/dist/index.js';
+    const s = stubSamples([
+      [ROOT, ENTRY, handler],
+      [ROOT, TICKS, RUN_MICROTASKS, fr('before', OWN), fr('switchTo', OWN)],
+      // The same code deeper, under the app's continuation, is not the hook.
+      [ROOT, TICKS, RUN_MICROTASKS, handler, fr('begin', OWN)],
+    ]);
+    expect(paths(stitchAsync(s, undefined, '', (url) => url === OWN))).toEqual([
+      'parserOnIncoming > handler',
+      '(prof)',
+      'parserOnIncoming > handler > begin',
+    ]);
+  });
+
   it('keeps weights and timestamps, and survives recursion through a continuation', () => {
     const s = stubSamples([
       [ROOT, repo, repo, mapRow],

@@ -14,7 +14,12 @@ import { AWAIT_FRAME, PROF_FRAME, SamplesBuilder, type Samples } from '../sample
  * (preferred), or in earlier ones of the same scope, remembered process-wide as caller edges
  * (`AsyncSites`). Nothing runs at sample time: this is the whole cost of the mechanism.
  */
-export function stitchAsync(samples: Samples, sites?: AsyncSites, scope = ''): Samples {
+export function stitchAsync(
+  samples: Samples,
+  sites?: AsyncSites,
+  scope = '',
+  isOwn: (url: string) => boolean = () => false,
+): Samples {
   const { frames, stackParent, stackFrame } = samples;
   const out = new SamplesBuilder();
   const fnKeys = frames.map(fnKey);
@@ -37,7 +42,7 @@ export function stitchAsync(samples: Samples, sites?: AsyncSites, scope = ''): S
     const chain: number[] = [];
     for (let s = stack; s >= 0; s = stackParent[s]!) chain.push(stackFrame[s]!);
     chain.reverse();
-    info = analyse(chain, frames);
+    info = analyse(chain, frames, isOwn);
     infos.set(stack, info);
     return info;
   };
@@ -239,7 +244,7 @@ const HOOK_FRAMES = new Set([
   'emitHook',
 ]);
 
-function analyse(chain: number[], frames: CallFrame[]): StackInfo {
+function analyse(chain: number[], frames: CallFrame[], isOwn: (url: string) => boolean): StackInfo {
   let start = 0;
   while (start < chain.length && frames[chain[start]!]!.functionName === '(root)' && frames[chain[start]!]!.url === '')
     start++;
@@ -261,6 +266,8 @@ function analyse(chain: number[], frames: CallFrame[]): StackInfo {
     }
     if (MICROTASK_RUNNERS.has(f.functionName) && (f.url === '' || f.url.startsWith('node:internal/process/')))
       runner = i;
+    // prof's context hook called by V8's promise hooks (split hooks): right under the runner.
+    else if (runner === i - 1 && isOwn(f.url)) return { kind: 'prof', continuation: false, rest: [] };
   }
   if (runner >= 0) return { kind: 'code', continuation: runner + 1 < chain.length, rest: chain.slice(runner + 1) };
   // Microtasks drained natively (after a callback from C++) sit right under the root; a
