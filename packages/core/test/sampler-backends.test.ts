@@ -35,6 +35,14 @@ describe('sampler backends', () => {
       // Same monotonic clock as nowUs(), within a sampling interval or two of slack.
       expect(p.startTime).toBeGreaterThanOrEqual(t0 - 5000);
       expect(p.endTime).toBeLessThanOrEqual(t1 + 5000);
+      // Each sample's time too (pprof converts epoch timestamps back to this clock).
+      let t = p.startTime;
+      for (const d of p.timeDeltas) {
+        t += d;
+        expect(t).toBeGreaterThanOrEqual(t0 - 5000);
+        expect(t).toBeLessThanOrEqual(t1 + 5000);
+      }
+      expect(t).toBeLessThanOrEqual(p.endTime);
       const spinNodes = p.nodes.filter((n) => n.callFrame.functionName === 'spin');
       expect(spinNodes.length).toBeGreaterThan(0);
       expect(spinNodes.every((n) => n.callFrame.lineNumber >= 1 && n.callFrame.columnNumber >= 1)).toBe(true);
