@@ -18,6 +18,8 @@ interface TimeProfiler {
   start(): void;
   /** restart: the next profile starts before this one stops (one CpuProfiler, never disposed). */
   stop(restart: boolean): TimeProfile;
+  /** After a stop: 2 when V8's profiler thread got stuck (the profile has no hits at all), 1 maybe, 0 no. */
+  v8ProfilerStuckEventLoopDetected(): number;
   /** The sample context of the running code (read back through AsyncContextFrame with useCPED). */
   readonly context: unknown;
   /** The value to store under CPEDKey in AsyncContextFrame for `context` to label samples. */
@@ -47,6 +49,8 @@ interface TimeProfile {
  * timestamps, so the backend asks for a rotation after half that time (maxProfileMs).
  */
 const MAX_SAMPLES = 60_000;
+/** Profiles with no sample at all for this long mean V8's profiler thread is stuck. */
+const STUCK_MS = 2000;
 
 /** In the reason given on Node < 24 (describeBackend then has no advice to add). */
 export const NEEDS_ASYNC_CONTEXT_FRAME = 'AsyncContextFrame, on by default from Node 24';
@@ -203,6 +207,24 @@ export function loadPprofBackend(interval: number): { backend?: Backend; reason?
   // is a rotation (the binding starts the next profile before it stops this one).
   const started = [false, false];
   let running = false;
+  // V8's profiler thread can get stuck and leave every later profile empty (why @datadog/pprof has
+  // workaroundV8Bug). A single empty profile is no proof: under load, that thread lags and a
+  // rotation soon after the last one may find none of its ticks processed yet (seen here, then
+  // the next profile held them). So only empty profiles for STUCK_MS in a row restart it, cold.
+  let emptySince = 0;
+  const unstick = (p: TimeProfiler): void => {
+    if (p.v8ProfilerStuckEventLoopDetected() < 2) {
+      emptySince = 0;
+      return;
+    }
+    const now = Date.now();
+    if (!emptySince) emptySince = now;
+    else if (now - emptySince >= STUCK_MS) {
+      emptySince = 0;
+      p.stop(false);
+      p.start();
+    }
+  };
   const labels: ContextLabels = {
     enter(id) {
       const p = profiler;
@@ -248,6 +270,7 @@ export function loadPprofBackend(interval: number): { backend?: Backend; reason?
         throw err;
       }
       if (!restart) running = false;
+      if (restart) unstick(profiler);
       const c = clock ?? (clock = new EpochClock());
       c.check();
       return flattenTimeProfile(profile, c.offset);
