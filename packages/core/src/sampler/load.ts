@@ -70,7 +70,7 @@ export function describeBackend(backend: Backend, interval: number, skipped: rea
   const pprof = skipped.find((s) => s.name === 'pprof');
   if (backend.name === 'pprof') {
     line +=
-      ". Each sample carries the async context it ran in (Node's AsyncContextFrame), so attribution 'context' runs no async hook";
+      ". Each sample carries the async context it ran in (Node's AsyncContextFrame), so attribution 'context' runs no async hook; a rotation also waits for up to two sampling signals (a V8 race workaround), ~1–2 ms at 1000µs";
   } else if (pprof && !pprof.reason.includes(NEEDS_ASYNC_CONTEXT_FRAME)) {
     // Node >= 24 without the optional dependency (or with it broken): say what context attribution pays.
     line += `. Attribution 'context' runs an async hook per callback and continuation; @datadog/pprof (an optional dependency of @prof/core) would label samples instead (${pprof.reason})`;

@@ -152,7 +152,11 @@ export function flattenTimeProfile(profile: TimeProfile, epochOffset: number): R
  *
  * One TimeProfiler (one V8 CpuProfiler) for the process, never disposed while prof runs: a rotation
  * is `stop(true)`, which starts the next profile before it stops the last one. workaroundV8Bug is
- * off: it sleeps up to two sampling intervals per rotation (sampler.md).
+ * on: without it, under load, whole rotations came back with no sample at all (a V8 race when a
+ * profile starts while another runs; 1 in 3 runs of faults-sampler.test.ts, 3 of 4 loaded runs of
+ * adapters.test.ts had a request with an empty report; none in 6 and 4 runs with it). It waits
+ * for a sampling signal before and after the new profile starts (nanosleep, at most two intervals
+ * each): ~1–2 ms of the main thread per rotation at 1000 µs, which SharedSampler spaces out to ~2 %.
  */
 export function loadPprofBackend(interval: number): { backend?: Backend; reason?: string } {
   const version = proc?.versions?.node ?? '';
@@ -185,7 +189,7 @@ export function loadPprofBackend(interval: number): { backend?: Backend; reason?
       durationMillis: durationMs(),
       lineNumbers: false,
       withContexts: true,
-      workaroundV8Bug: false,
+      workaroundV8Bug: true,
       collectCpuTime: false,
       collectAsyncId: false,
       useCPED: true,
