@@ -139,8 +139,7 @@ for (const node of nodes) {
     const abi = execFileSync(node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
     const addon = join(dir, 'node_modules', 'v8-profiler-next', 'build', 'binding', 'Release');
     const built = existsSync(addon) && readdirSync(addon).some((d) => d.startsWith(`node-v${abi}-`));
-    const expected =
-      major >= 24 ? "@datadog/pprof's time profiler" : built ? 'v8-profiler-next' : 'node:inspector';
+    const expected = major >= 24 ? "@datadog/pprof's time profiler" : built ? 'v8-profiler-next' : 'node:inspector';
     const { out, why } = await serve(node, dir);
     const startup = out.split('\n').find((l) => l.startsWith('prof: sampling with')) ?? '';
     const problems = [];
