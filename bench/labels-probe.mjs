@@ -234,7 +234,7 @@ function server(mode) {
       finished = [];
     }, 20);
   }
-  const srv = http.createServer((req, res) => {
+  const srv = http.createServer((_req, res) => {
     let id = 0;
     if (mode === 'labels') prof.label((id = nextId++));
     if (hooks) hooks.enter((id = nextId++));
@@ -261,7 +261,11 @@ async function cost(seconds, rounds) {
   for (const m of modes) {
     const child = fork(new URL(import.meta.url), ['--server', m], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const { url } = await new Promise((r) => child.once('message', r));
-    const ask = () => new Promise((r) => (child.once('message', r), child.send('cpu')));
+    const ask = () =>
+      new Promise((r) => {
+        child.once('message', r);
+        child.send('cpu');
+      });
     children[m] = { child, url, ask };
   }
   const run = (url, duration) => autocannon({ url, connections: 8, duration });

@@ -46,14 +46,22 @@ if (role === 'server') {
   for (const n of names) {
     const child = fork(new URL(import.meta.url), ['server', n]);
     const { url } = await new Promise((r) => child.once('message', r));
-    s[n] = { child, url, cpu: () => new Promise((r) => (child.once('message', (m) => r(m.cpu)), child.send('cpu'))) };
+    s[n] = {
+      child,
+      url,
+      cpu: () =>
+        new Promise((r) => {
+          child.once('message', (m) => r(m.cpu));
+          child.send('cpu');
+        }),
+    };
   }
-  for (const n of names) await autocannon({ url: s[n].url + '/b/async', connections: 8, duration: 1 });
+  for (const n of names) await autocannon({ url: `${s[n].url}/b/async`, connections: 8, duration: 1 });
   const res = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < 5; round++)
     for (const n of names.map((_, i) => names[(i + round) % names.length])) {
       const c0 = await s[n].cpu();
-      const r = await autocannon({ url: s[n].url + '/b/async', connections: 8, duration: 1 });
+      const r = await autocannon({ url: `${s[n].url}/b/async`, connections: 8, duration: 1 });
       res[n].push([((await s[n].cpu()) - c0) / r.requests.total, r.requests.total / r.duration]);
     }
   const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
