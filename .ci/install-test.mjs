@@ -2,8 +2,9 @@
 // a fresh Express app outside the workspace with pnpm 10's defaults (build scripts ignored), with
 // `npm install --ignore-scripts`, and with Yarn 4 (through corepack), then the app run on each Node
 // given. Passes when every app answers, prints a request's report, and its startup line names the
-// backend expected: v8-profiler-next where its build ran, Node >= 24's built-in profiler ('v8'),
-// else node:inspector with the exact fix for each package manager.
+// backend expected: on Node >= 24 @datadog/pprof (an optional dependency with prebuilt binaries,
+// no install script: every package manager installs it), else v8-profiler-next where its build
+// ran, else node:inspector with the exact fix for each package manager.
 //   node .ci/install-test.mjs [path/to/node ...]   (default: this Node; after the build)
 // Needs the npm registry (express and the packages' dependencies). Bounded: 5 min per install,
 // 60 s per app run.
@@ -138,7 +139,7 @@ for (const node of nodes) {
     const abi = execFileSync(node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
     const addon = join(dir, 'node_modules', 'v8-profiler-next', 'build', 'binding', 'Release');
     const built = existsSync(addon) && readdirSync(addon).some((d) => d.startsWith(`node-v${abi}-`));
-    const expected = built ? 'v8-profiler-next' : major >= 24 ? "node:v8's startCpuProfile()" : 'node:inspector';
+    const expected = major >= 24 ? "@datadog/pprof's time profiler" : built ? 'v8-profiler-next' : 'node:inspector';
     const { out, why } = await serve(node, dir);
     const startup = out.split('\n').find((l) => l.startsWith('prof: sampling with')) ?? '';
     const problems = [];

@@ -42,8 +42,11 @@ const loadBefore = os.loadavg();
 // Servers and load
 
 async function startServer(adapter, config) {
+  // 'hooks': context attribution without @datadog/pprof's labels (.ci/no-pprof.cjs hides it), as
+  // on Node < 24 or without the optional dependency: the async-hook timeline.
+  const hide = config === 'hooks' ? ['--require', here('../.ci/no-pprof.cjs')] : [];
   const child = fork(here('./server.mjs'), [adapter, config], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...hide],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const msg = await new Promise((resolve, reject) => {
@@ -246,23 +249,32 @@ if (sections.has('overhead')) {
 
 if (sections.has('attribution')) {
   log('attribution: context vs window (express)');
-  R.attribution = await compare('express', ['bare', 'window', 'profiled'], ['/b/async', '/b/cpu']);
+  // Node >= 24: 'auto' samples with @datadog/pprof, whose labelled samples serve `context`; the
+  // hook timeline next to it for comparison.
+  const labels = Number(process.versions.node.split('.')[0]) >= 24;
+  const configs = ['bare', 'window', 'profiled', ...(labels ? ['hooks'] : [])];
+  R.attribution = await compare('express', configs, ['/b/async', '/b/cpu']);
   const o = R.attribution;
+  const hooksHead = labels ? ' context, hook timeline req/s (× bare) |' : '';
   const rows = [
     '## Attribution cost: `context` vs `window`',
     '',
-    `Express, every request profiled (JSON in onReport). \`/b/async\` runs ${ASYNC_STEPS} async calls with two awaits each per request; \`/b/cpu\` as above. ` +
-      "`window` keeps every sample in the request's time window; `context` (the default) keeps only the request's own async context, which costs an async-context hook while a profiled request is in flight.",
+    `Express, every request profiled (JSON in onReport), Node ${process.versions.node}. \`/b/async\` runs ${ASYNC_STEPS} async calls with two awaits each per request; \`/b/cpu\` as above. ` +
+      "`window` keeps every sample in the request's time window; `context` (the default) keeps only the request's own async context. " +
+      (labels
+        ? "On Node >= 24 'auto' samples with @datadog/pprof's time profiler, which labels each sample with the AsyncContextFrame context it ran in: `context` runs no async hook. The last column is the same server with @datadog/pprof hidden (as without the optional dependency): an async hook per callback and continuation while a profiled request is in flight."
+        : 'Before Node 24 `context` runs an async hook per callback and continuation while a profiled request is in flight.'),
     '',
-    '| route | bare req/s | window req/s (× bare) | context req/s (× bare) | context / window | CPU µs/request bare / window / context | p50 window → context (ms) |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    `| route | bare req/s | window req/s (× bare) | context req/s (× bare) | context / window |${hooksHead} CPU µs/request bare / window / context${labels ? ' / hooks' : ''} | p50 window → context (ms) |`,
+    `|---|---:|---:|---:|---:|${labels ? '---:|' : ''}---:|---:|`,
   ];
   for (const route of ['/b/async', '/b/cpu']) {
     const b = o[`bare ${route}`].rps;
     const w = o[`window ${route}`];
     const c = o[`profiled ${route}`];
+    const h = o[`hooks ${route}`];
     rows.push(
-      `| ${route} | ${f(b, 0)} | ${f(w.rps, 0)} (${f(w.rpsRatio)}×) | ${f(c.rps, 0)} (${f(c.rpsRatio)}×) | ${f(c.rps / w.rps)} | ${f(o[`bare ${route}`].cpuUs, 0)} / ${f(w.cpuUs, 0)} / ${f(c.cpuUs, 0)} | ${f(w.p50, 0)} → ${f(c.p50, 0)} |`,
+      `| ${route} | ${f(b, 0)} | ${f(w.rps, 0)} (${f(w.rpsRatio)}×) | ${f(c.rps, 0)} (${f(c.rpsRatio)}×) | ${f(c.rps / w.rps)} |${h ? ` ${f(h.rps, 0)} (${f(h.rpsRatio)}×) |` : ''} ${f(o[`bare ${route}`].cpuUs, 0)} / ${f(w.cpuUs, 0)} / ${f(c.cpuUs, 0)}${h ? ` / ${f(h.cpuUs, 0)}` : ''} | ${f(w.p50, 0)} → ${f(c.p50, 0)} |`,
     );
   }
   print(rows);
@@ -458,7 +470,7 @@ const NOTES = [
   "- **Sampling itself** costs about 10 µs per hello-world request at 5,000 requests/s (V8's signal-driven sampling thread, ~2.6 % of a core at 1 ms on an idle process, ~15 % at 100 µs).",
   '- **Per-request bookkeeping** (start, cut of the shared profile, the Report): about 60–70 µs with `window`.',
   '- **Rendering the JSON report** in onReport (the configuration asked for): about 50 µs per hello-world request; it builds the call tree.',
-  "- **`context` attribution** adds about 60 µs per hello-world request and about 0.7 µs per promise continuation: while a profiled request is in flight, an async hook's before/after callbacks run for every callback and continuation in the process (an AsyncLocalStorage lookup, a timestamp and a timeline entry per context switch). On `/b/async` (about 400 continuations per request) that is the difference between the `window` and `context` columns. Not changed here: it is issue 6's mechanism; cheaper options are a native lookup at sample time or Node 22+'s AsyncContextFrame.",
+  "- **`context` attribution**, where the sampler labels samples (Node >= 24 with @datadog/pprof, the default there): the request's context is opened once (an AsyncLocalStorage store holding its label, carried by Node's AsyncContextFrame) and the SIGPROF handler records the label current at each sample, so nothing runs per continuation; on `/b/async` `context` costs what `window` costs (bench/labels-probe.mjs: 0.97× bare for the labelling alone). Elsewhere (Node < 24, or the optional dependency missing) an async hook's before/after callbacks run for every callback and continuation in the process while a profiled request is in flight (an AsyncLocalStorage lookup, a timestamp and a timeline entry per context switch): about 0.5–0.7 µs per continuation, the difference between the `window` and `context` (or `hooks`) columns on `/b/async`. The promise-init hook that samples V8's async stacks for stitching is installed only while captures are due (the first 64 promise creations, then a few after a report met a continuation of unknown callers): merely being called for every promise cost 60–100 µs per `/b/async` request on Node 24.",
   '- **`enabled: false`** installs nothing per request since `Profiler.inert`: Express and Koa get a bare `(req, res, next) => next()`, Hono `(c, next) => next()`, Fastify no hook, NestJS no interceptor and no request hook (unless a `@Profile()` needs them). What remains is the cost of having a middleware at all: in Hono, any `app.use` makes every request go through its middleware composition instead of calling the lone handler directly, about 2 µs on a 16 µs hello-world (0.89–0.91× in two runs); before the change, the adapter ran its own code per request and NestJS its interceptor (nest-fastify hello-world 0.57–0.59×, now 1.05–1.10×).',
   "- **Per-process JIT variance on `/b/cpu`.** Fresh processes of one and the same server land in one of two speeds on the 2 ms route: six processes of Express (bare and `enabled: false` alternately, 3 s of load each) gave 466, 460, 475, 467, 478 and 618 requests/s. It is V8's optimization of `getSumOfList` in that process, not prof: in three runs in a row (2026-11-24 16:51 to 18:54) Express's bare process landed in the fast mode, hence Express's `/b/cpu` ratios of 0.74–0.77× for `enabled: false` (a bare pass-through) there; in the next run (19:02) it was slow and nest-express's profiled process fast (profiled 1.12× bare). Read the `/b/cpu` ratios as ±20 %; the hello-world ratios and the server time added are not affected.",
   '',

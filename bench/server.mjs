@@ -5,6 +5,7 @@
 //   profiled   every request profiled (default attribution 'context'), report rendered to JSON
 //              in onReport, no printing
 //   window     as profiled, attribution 'window'
+//   hooks      as profiled, started by run.mjs with @datadog/pprof hidden (the async-hook timeline)
 //   naive      the bare app, plus a fresh v8-profiler-next profile started and stopped around
 //              every request (bench only: the way prof avoids)
 // Sends {url} when listening; answers 'mem' with heap after GC and RSS, 'cpu' with its CPU
@@ -31,6 +32,8 @@ const OPTIONS = {
   disabled: { enabled: false },
   profiled: profiled('context'),
   window: profiled('window'),
+  // As profiled; run.mjs starts it with @datadog/pprof hidden, so `context` runs the hook timeline.
+  hooks: profiled('context'),
   naive: false,
 };
 if (!(config in OPTIONS)) throw new Error(`unknown config ${config}`);

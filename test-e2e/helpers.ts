@@ -4,7 +4,7 @@ import type { Logger, Report, SamplerKind } from '@prof/core';
 
 /**
  * The sampler the tests ask for: 'auto' unless CI runs a suite on one backend
- * (PROF_TEST_SAMPLER=native|v8|inspector, see .ci/node-versions).
+ * (PROF_TEST_SAMPLER=pprof|native|v8|inspector, see .ci/node-versions).
  */
 export const TEST_SAMPLER = (process.env.PROF_TEST_SAMPLER ?? 'auto') as SamplerKind;
 

@@ -53,7 +53,11 @@ export interface ProfilerOptions<Req = unknown> {
   serverTiming?: boolean;
   /** Where messages go. Default console. */
   logger?: Logger;
-  /** Sampler backend. Default 'auto': v8-profiler-next when it loads, else node:inspector. */
+  /**
+   * Sampler backend. Default 'auto': @datadog/pprof on Node >= 24 (its samples carry their async
+   * context, so `attribution: 'context'` needs no async hook), else v8-profiler-next when built,
+   * else Node >= 24's built-in profiler, else node:inspector.
+   */
   sampler?: SamplerKind;
   /** At most this many requests profiled at once; the rest pass through unprofiled. Default 32. */
   maxConcurrent?: number;

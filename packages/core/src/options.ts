@@ -64,8 +64,8 @@ const common = {
     check(
       'sampler',
       v,
-      (x) => x === 'auto' || x === 'native' || x === 'v8' || x === 'inspector',
-      "'auto', 'native', 'v8' or 'inspector'",
+      (x) => x === 'auto' || x === 'pprof' || x === 'native' || x === 'v8' || x === 'inspector',
+      "'auto', 'pprof', 'native', 'v8' or 'inspector'",
     ),
   attribution: (v: unknown): Attribution =>
     check('attribution', v, (x) => x === 'context' || x === 'window', "'context' or 'window'"),

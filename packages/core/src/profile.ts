@@ -1,7 +1,6 @@
 import { assembleMeta } from './meta.js';
 import { resolveProfileOptions, type ProfileOptions } from './options.js';
 import { Report } from './report.js';
-import { getContextTimeline } from './sampler/context.js';
 import { getSharedSampler } from './sampler/registry.js';
 import type { Recording } from './sampler/shared.js';
 
@@ -13,7 +12,6 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   const o = resolveProfileOptions(options);
   const sampler = getSharedSampler(o.sampler, o.interval, o.logger);
   const startedAt = new Date().toISOString();
-  const timeline = o.attribution === 'context' ? getContextTimeline() : undefined;
   let rec!: Recording;
   const run = (): unknown => {
     rec = sampler.begin(o.attribution === 'context');
@@ -21,7 +19,7 @@ export async function profile(fn: () => unknown, options: ProfileOptions = {}): 
   };
   try {
     // A scope of its own: the context opened for fn must not leak into the caller's.
-    await (timeline ? timeline.isolate(run) : run());
+    await (o.attribution === 'context' ? sampler.isolate(run) : run());
   } catch (err) {
     sampler.discard(rec);
     throw err;

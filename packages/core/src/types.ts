@@ -23,6 +23,8 @@ export interface RawProfile {
   /** Monotonic microseconds, the clock of nowUs(). */
   startTime: number;
   endTime: number;
+  /** Per sample, from a backend with `labels`: the async context it ran in (0: none). */
+  sampleLabels?: number[];
 }
 
 /**
@@ -37,13 +39,30 @@ export interface Backend {
   stop(slot: 0 | 1): RawProfile;
   /** Minimum milliseconds between rotations. */
   readonly minRotationMs: number;
+  /** A profile running this long is rotated even while recordings are open (the backend's buffers are bounded). */
+  readonly maxProfileMs?: number;
+  /**
+   * Present when the backend labels every sample with the async context it ran in (RawProfile's
+   * sampleLabels): context attribution then reads the labels and needs no async hook.
+   */
+  readonly labels?: ContextLabels;
+}
+
+/** How a labelling backend's contexts are opened (the id comes back in sampleLabels). */
+export interface ContextLabels {
+  /** Makes `id` (> 0) the context of the code running now and of everything it schedules. */
+  enter(id: number): void;
+  /** Runs fn in a context of its own, so that an enter() inside does not leak to the caller. */
+  isolate<T>(fn: () => T): T;
 }
 
 /**
- * 'native': v8-profiler-next (a native addon, built at install). 'v8': Node >= 24's built-in
- * `v8.startCpuProfile()`. 'inspector': `node:inspector`, one same-thread session.
+ * 'pprof': @datadog/pprof's time profiler (prebuilt binaries), on Node >= 24 where it labels each
+ * sample with its AsyncContextFrame context. 'native': v8-profiler-next (a native addon, built at
+ * install). 'v8': Node >= 24's built-in `v8.startCpuProfile()`. 'inspector': `node:inspector`,
+ * one same-thread session.
  */
-export type BackendName = 'native' | 'v8' | 'inspector';
+export type BackendName = 'pprof' | 'native' | 'v8' | 'inspector';
 
 /** What a framework request looks like to core (adapters fill it in). */
 export interface RequestInfo {

@@ -15,9 +15,24 @@ afterAll(() => {
   (Module as unknown as { _load: typeof load })._load = load;
 });
 
-// Node >= 24 has a built-in profiler that needs no build (unless CI hides it, .ci/no-v8.cjs);
-// before it, node:inspector.
-const fallback = typeof (v8 as { startCpuProfile?: unknown }).startCpuProfile === 'function' ? 'v8' : 'inspector';
+// Node >= 24 has @datadog/pprof's prebuilt binary (unless CI hides it, .ci/no-pprof.cjs), then a
+// built-in profiler that needs no build (unless CI hides it, .ci/no-v8.cjs); before it, node:inspector.
+function pprofLoads(): boolean {
+  if (Number(process.versions.node.split('.')[0]) < 24) return false;
+  try {
+    Module.createRequire(new URL('../src/index.ts', import.meta.url))(
+      '@datadog/pprof/out/src/time-profiler-bindings.js',
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+const fallback = pprofLoads()
+  ? 'pprof'
+  : typeof (v8 as { startCpuProfile?: unknown }).startCpuProfile === 'function'
+    ? 'v8'
+    : 'inspector';
 
 describe("sampler 'auto' without a loadable v8-profiler-next", () => {
   it(`samples through the no-build backend (${fallback} here) and says so in one log line`, async () => {
@@ -54,8 +69,11 @@ describe("sampler 'auto' without a loadable v8-profiler-next", () => {
       expect(startup[0]).toContain('pnpm approve-builds');
       expect(startup[0]).toContain('dependenciesMeta');
       expect(startup[0]).toContain('npm rebuild v8-profiler-next');
-    } else {
+    } else if (fallback === 'v8') {
       expect(startup[0]).toContain("node:v8's startCpuProfile()");
+      expect(startup[0]).not.toContain('approve-builds');
+    } else {
+      expect(startup[0]).toContain("@datadog/pprof's time profiler");
       expect(startup[0]).not.toContain('approve-builds');
     }
   });

@@ -26,7 +26,7 @@ describe('options are validated once, at construction', () => {
     ['onReport', { onReport: 'log' }, /`onReport`/],
     ['serverTiming', { serverTiming: 'on' }, /`serverTiming`/],
     ['logger', { logger: { info() {} } }, /`logger`.*info, warn and error/],
-    ['sampler', { sampler: 'perf' }, /`sampler`.*'auto', 'native', 'v8' or 'inspector'/],
+    ['sampler', { sampler: 'perf' }, /`sampler`.*'auto', 'pprof', 'native', 'v8' or 'inspector'/],
     ['maxConcurrent', { maxConcurrent: 0 }, /`maxConcurrent`/],
     ['maxDuration', { maxDuration: -5 }, /`maxDuration`/],
     // Issue 16: above 2³¹−1 ms Node clamps the timer to 1 ms, cutting every request at once.

@@ -2,7 +2,7 @@
 // no implementation imported (load.ts picks one).
 import type { RawProfile } from '../types.js';
 
-export type { Backend, BackendName, CallFrame, RawProfile } from '../types.js';
+export type { Backend, BackendName, CallFrame, ContextLabels, RawProfile } from '../types.js';
 
 export class SamplerUnavailableError extends Error {}
 

@@ -11,6 +11,8 @@ export interface Segment {
   /** Per sample: node index and absolute timestamp (µs). */
   sampleNode: Int32Array;
   sampleTime: Float64Array;
+  /** Per sample, from a labelling backend: the async context it ran in (0: none). */
+  sampleLabel?: Int32Array;
 }
 
 export function toSegment(raw: RawProfile): Segment {
@@ -44,5 +46,6 @@ export function toSegment(raw: RawProfile): Segment {
     frames,
     sampleNode,
     sampleTime,
+    sampleLabel: raw.sampleLabels ? Int32Array.from(raw.sampleLabels) : undefined,
   };
 }

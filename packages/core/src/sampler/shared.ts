@@ -1,10 +1,11 @@
 import type { Logger } from '../types.js';
 import { nowUs } from '../runtime.js';
-import { SamplesBuilder, type Samples } from '../samples.js';
+import { SamplesBuilder, type Ownership, type Samples } from '../samples.js';
 import type { Backend, BackendName } from './backend.js';
 import { toSegment, type Segment } from './segment.js';
 import { getContextTimeline, type ContextTimeline } from './context.js';
 import { StallWatch } from './stall.js';
+import { startAsyncCapture, stopAsyncCapture } from './async-capture.js';
 
 /** One profiled span of time (a request, a profile() call) on the shared sampler. */
 export interface Recording {
@@ -64,12 +65,37 @@ export class SharedSampler {
   private readonly stall = new StallWatch();
   /** Where the sampler's own events go (a restart of a stuck profiler); set by getSharedSampler. */
   logger: Logger | undefined;
+  /** With a labelling backend: the last context id given out, and how many labelled recordings are open. */
+  private lastLabel = 0;
+  private labelled = 0;
 
   constructor(
     readonly backend: Backend,
     readonly interval: number,
   ) {
     backend.setInterval(interval);
+    const maxAge = backend.maxProfileMs;
+    if (maxAge) {
+      // Open recordings hold off rotations; a bounded backend still rotates at least this often.
+      const timer = setInterval(() => {
+        if (this.slot !== null && this.inFlight.size > 0 && Date.now() - this.lastRotation >= maxAge / 2) {
+          this.requestRotation();
+        }
+      }, maxAge / 2);
+      timer.unref?.();
+    }
+  }
+
+  /** True when context attribution reads the backend's per-sample labels (no async hook runs). */
+  get labels(): boolean {
+    return this.backend.labels !== undefined;
+  }
+
+  /** Runs fn in a context scope of its own, so that begin(true) inside does not leak to the caller. */
+  isolate<T>(fn: () => T): T {
+    if (this.backend.labels) return this.backend.labels.isolate(fn);
+    const timeline = getContextTimeline();
+    return timeline ? timeline.isolate(fn) : fn();
   }
 
   get name(): BackendName {
@@ -121,7 +147,11 @@ export class SharedSampler {
       this.lastRotation = Date.now();
     }
     let ctx = 0;
-    if (attribute) {
+    if (attribute && this.backend.labels) {
+      ctx = this.lastLabel = this.lastLabel >= 2 ** 30 ? 1 : this.lastLabel + 1;
+      this.backend.labels.enter(ctx);
+      if (this.labelled++ === 0) startAsyncCapture();
+    } else if (attribute) {
       this.timeline ??= getContextTimeline() ?? null;
       ctx = this.timeline?.enter() ?? 0;
     }
@@ -134,7 +164,7 @@ export class SharedSampler {
   end(rec: Recording, at = nowUs()): Promise<Samples> {
     if (!this.inFlight.delete(rec)) return Promise.reject(new Error('prof: recording already ended'));
     rec.end = at;
-    if (rec.ctx) this.timeline?.leave();
+    if (rec.ctx) this.leave();
     const done = new Promise<Samples>((resolve, reject) => {
       rec.settle = { resolve, reject };
     });
@@ -146,7 +176,7 @@ export class SharedSampler {
   /** Drops a recording whose samples nobody wants (e.g. below slowThreshold). */
   discard(rec: Recording): void {
     if (this.inFlight.delete(rec)) {
-      if (rec.ctx) this.timeline?.leave();
+      if (rec.ctx) this.leave();
       if (this.inFlight.size === 0 && this.waiting.length === 0) this.idle();
     }
     rec.segments = [];
@@ -161,6 +191,12 @@ export class SharedSampler {
       // A long request still open keeps its transitions: trim again only once they have doubled.
       this.timelineTrimAt = Math.max(TIMELINE_TRIM_AT, this.timeline.length * 2);
     }
+  }
+
+  /** An attributed recording closed. */
+  private leave(): void {
+    if (!this.backend.labels) this.timeline?.leave();
+    else if (--this.labelled === 0) stopAsyncCapture();
   }
 
   private requestRotation(): void {
@@ -197,7 +233,7 @@ export class SharedSampler {
     for (const rec of waiting) {
       rec.segments.push(segment);
       try {
-        rec.settle?.resolve(cut(rec, this.interval, rec.ctx ? this.timeline : null));
+        rec.settle?.resolve(cut(rec, this.interval, rec.ctx ? this.ownership(rec) : undefined));
       } catch (err) {
         rec.settle?.reject(err);
       }
@@ -225,6 +261,12 @@ export class SharedSampler {
       // Cold: the next recording starts the profile, or its end reports the fault.
       say(this.logger, 'warn', `prof: restarting V8's profiler failed: ${(err as Error)?.message ?? String(err)}`);
     }
+  }
+
+  /** When the recording's own context ran: from the samples' labels, else from the hook timeline. */
+  private ownership(rec: Recording): Ownership | undefined {
+    if (this.backend.labels) return labelOwnership(rec);
+    return this.timeline?.ownership(rec.ctx);
   }
 
   /** Keeps only the context transitions that open or not yet cut recordings may still need. */
@@ -284,14 +326,31 @@ export class SharedSampler {
   }
 }
 
-function cut(rec: Recording, interval: number, timeline: ContextTimeline | null | undefined): Samples {
+function cut(rec: Recording, interval: number, own: Ownership | undefined): Samples {
   const builder = new SamplesBuilder();
   const end = rec.end ?? nowUs();
   for (const seg of rec.segments) {
     if (seg.end < rec.start || seg.start > end) continue;
     builder.addSegment(seg, rec.start, end);
   }
-  return builder.build(rec.start, end, interval, timeline ? timeline.ownership(rec.ctx) : undefined);
+  return builder.build(rec.start, end, interval, own);
+}
+
+/**
+ * A recording's own time by its samples' labels: a sample labelled with its context was its own,
+ * and so was the time since the sample before (the labels say nothing finer than a sample).
+ */
+export function labelOwnership(rec: Recording): Ownership {
+  const mine = new Set<number>();
+  for (const seg of rec.segments) {
+    const labels = seg.sampleLabel;
+    if (!labels) continue;
+    for (let i = 0; i < labels.length; i++) if (labels[i] === rec.ctx) mine.add(seg.sampleTime[i]!);
+  }
+  return {
+    at: (t) => mine.has(t),
+    overlap: (a, b) => (b > a && mine.has(b) ? b - a : 0),
+  };
 }
 
 /** Longest wait for a rotation stretched by its own cost (a backend's minimum may be longer). */
