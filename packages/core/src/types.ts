@@ -46,6 +46,8 @@ export interface Backend {
    * sampleLabels): context attribution then reads the labels and needs no async hook.
    */
   readonly labels?: ContextLabels;
+  /** True when the backend restarts a stuck V8 profiler itself (the sampler's stall watch then stays out). */
+  readonly restartsStalled?: boolean;
 }
 
 /** How a labelling backend's contexts are opened (the id comes back in sampleLabels). */

@@ -30,7 +30,11 @@ function spin(ms: number): void {
 
 describe('a stuck profiler (real backend, samples withheld to simulate it)', () => {
   it('is restarted after 2 s of empty profiles, once, with a warning; later recordings have samples', async () => {
-    const { backend } = loadBackend(asked, 1000);
+    // The 'pprof' backend restarts V8's profiler itself (from its own empty profiles, which this
+    // test cannot fake): the sampler's watch is tested with 'v8' there (pprof runs on Node >= 24 only).
+    let { backend } = loadBackend(asked, 1000);
+    if (backend.restartsStalled) ({ backend } = loadBackend('v8', 1000));
+    expect(backend.restartsStalled).toBeFalsy();
     let withhold = true;
     // Starts with no profile running: V8's profiler thread starts anew (the warm-up, a restart).
     let running = 0;

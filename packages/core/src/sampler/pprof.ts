@@ -245,6 +245,8 @@ export function loadPprofBackend(interval: number): { backend?: Backend; reason?
       return durationMs() / 2;
     },
     labels,
+    // unstick() below restarts V8's profiler after STUCK_MS of empty profiles.
+    restartsStalled: true,
     setInterval(value) {
       if (value !== us) {
         us = value;

@@ -240,7 +240,7 @@ export class SharedSampler {
       rec.segments = [];
     }
     this.trimTimeline();
-    if (this.stall.observe(segment)) this.restartStalled();
+    if (!this.backend.restartsStalled && this.stall.observe(segment)) this.restartStalled();
     if (this.inFlight.size === 0) this.idle();
   }
 
