@@ -36,18 +36,24 @@ for (const factory of apps as AppFactory[]) {
     });
 
     it('?profile answers with the interactive HTML report of that request, though enabled is false', async () => {
-      const res = await get(`${allowed.url}/cpu?n=2000000&profile`);
-      expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
-      expect(res.body.startsWith('<!doctype html>')).toBe(true);
-      expect(res.body).not.toContain('"sum"');
-      const json = /<script type="application\/json" id="prof-data">([^<]*)<\/script>/.exec(res.body);
-      expect(json).not.toBeNull();
-      const data = JSON.parse(json![1]!);
-      expect(data.meta).toMatchObject({ method: 'GET', path: '/cpu?n=2000000&profile', route: '/cpu', status: 200 });
-      expect(data.frames.map((f: unknown[]) => f[0])).toContain('getSumOfList');
+      // Up to 3 tries for the samples: a loaded machine can starve V8's sampling thread for a whole
+      // 10–25 ms request.
+      let names: unknown[] = [];
+      for (let attempt = 0; attempt < 3 && !names.includes('getSumOfList'); attempt++) {
+        const res = await get(`${allowed.url}/cpu?n=2000000&profile`);
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+        expect(res.body.startsWith('<!doctype html>')).toBe(true);
+        expect(res.body).not.toContain('"sum"');
+        const json = /<script type="application\/json" id="prof-data">([^<]*)<\/script>/.exec(res.body);
+        expect(json).not.toBeNull();
+        const data = JSON.parse(json![1]!);
+        expect(data.meta).toMatchObject({ method: 'GET', path: '/cpu?n=2000000&profile', route: '/cpu', status: 200 });
+        names = data.frames.map((f: unknown[]) => f[0]);
+      }
+      expect(names).toContain('getSumOfList');
     });
 
     it('?profile=speedscope and the header pick other formats with their content types', async () => {
@@ -59,13 +65,17 @@ for (const factory of apps as AppFactory[]) {
       expect(file.profiles[0].type).toBe('sampled');
       expect(file.name).toBe('GET /users/7?profile=speedscope (200)');
 
-      const collapsed = await get(`${allowed.url}/cpu?n=2000000`, { headers: { 'X-Profile': 'collapsed' } });
-      expect(collapsed.headers['content-type']).toBe('text/plain; charset=utf-8');
       // A stack through getSumOfList (Node 26 keeps randint and random out of it, so it may have no
-      // self time of its own).
-      expect(collapsed.body).toMatch(/getSumOfList \([^)]*\)(;| \d+\n)/);
+      // self time of its own). A loaded machine can starve V8's sampling thread for a whole 10–25 ms
+      // request (a CI run's report came back empty): up to 3 tries, here and below.
+      let collapsedBody = '';
+      for (let attempt = 0; attempt < 3 && !collapsedBody; attempt++) {
+        const collapsed = await get(`${allowed.url}/cpu?n=2000000`, { headers: { 'X-Profile': 'collapsed' } });
+        expect(collapsed.headers['content-type']).toBe('text/plain; charset=utf-8');
+        collapsedBody = collapsed.body;
+      }
+      expect(collapsedBody).toMatch(/getSumOfList \([^)]*\)(;| \d+\n)/);
 
-      // A loaded machine can starve V8's sampling thread for a whole 25 ms request: up to 3 tries.
       let samples = 0;
       for (let attempt = 0; attempt < 3 && samples === 0; attempt++) {
         const res = await fetch(`${allowed.url}/cpu?n=2000000&profile=pprof`);
