@@ -1,21 +1,14 @@
 import type { Logger } from '../types.js';
 import { nowUs } from '../runtime.js';
-import { SamplesBuilder, type Ownership, type Samples } from '../samples.js';
+import type { Ownership, Samples } from '../samples.js';
 import type { Backend, BackendName } from './backend.js';
 import { toSegment, type Segment } from './segment.js';
+import { cut, labelOwnership, type Recording } from './recording.js';
 import { getContextTimeline, type ContextTimeline } from './context.js';
 import { StallWatch } from './stall.js';
 import { startAsyncCapture, stopAsyncCapture } from './async-capture.js';
 
-/** One profiled span of time (a request, a profile() call) on the shared sampler. */
-export interface Recording {
-  readonly start: number;
-  end: number | undefined;
-  segments: Segment[];
-  /** Context id when samples are attributed by async context (0: every sample of the window). */
-  ctx: number;
-  settle?: { resolve(s: Samples): void; reject(e: unknown): void };
-}
+export type { Recording } from './recording.js';
 
 /** Unless warm() was called, a profile is kept this long after the last recording ends, for the next burst. */
 const LINGER_MS = 1000;
@@ -324,33 +317,6 @@ export class SharedSampler {
       }
     }
   }
-}
-
-function cut(rec: Recording, interval: number, own: Ownership | undefined): Samples {
-  const builder = new SamplesBuilder();
-  const end = rec.end ?? nowUs();
-  for (const seg of rec.segments) {
-    if (seg.end < rec.start || seg.start > end) continue;
-    builder.addSegment(seg, rec.start, end);
-  }
-  return builder.build(rec.start, end, interval, own);
-}
-
-/**
- * A recording's own time by its samples' labels: a sample labelled with its context was its own,
- * and so was the time since the sample before (the labels say nothing finer than a sample).
- */
-export function labelOwnership(rec: Recording): Ownership {
-  const mine = new Set<number>();
-  for (const seg of rec.segments) {
-    const labels = seg.sampleLabel;
-    if (!labels) continue;
-    for (let i = 0; i < labels.length; i++) if (labels[i] === rec.ctx) mine.add(seg.sampleTime[i]!);
-  }
-  return {
-    at: (t) => mine.has(t),
-    overlap: (a, b) => (b > a && mine.has(b) ? b - a : 0),
-  };
 }
 
 /** Longest wait for a rotation stretched by its own cost (a backend's minimum may be longer). */
